@@ -1,0 +1,221 @@
+"""`playbook`: seed Odoo or Jira with the ERP-implementation methodology and keep man-days and payments honest."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.tree import Tree
+
+from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, fmt_num, print_json
+from connector.errors import ConnectorError, PlaybookError
+from connector.plan import TARGET_LABELS, build_plan
+from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
+from connector.playbook.model import SIZES, Playbook
+
+EPILOG = """\b
+Settings come from PLAYBOOK_* environment variables over a TOML file outside the repository
+(~/.config/erp-playbook/config.toml, or PLAYBOOK_CONFIG / --config), for example
+PLAYBOOK_ODOO_URL, PLAYBOOK_ODOO_DB, PLAYBOOK_ODOO_USER, PLAYBOOK_ODOO_PASSWORD,
+PLAYBOOK_JIRA_URL, PLAYBOOK_JIRA_USER, PLAYBOOK_JIRA_TOKEN.
+
+\b
+Start here:
+  playbook show                         the default methodology: phases, gates, budget shares
+  playbook plan --target odoo --size medium --industry distribution \\
+                --man-days 120 --contract-amount 1500000
+                                        what provisioning would create (no server needed)
+"""
+
+
+class DecimalType(click.ParamType):
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return Decimal(str(value).replace(",", "").replace("_", ""))
+        except InvalidOperation:
+            self.fail(f"{value!r} is not a number", param, ctx)
+
+
+NUMBER = DecimalType()
+
+
+class PlaybookGroup(click.Group):
+    """Turns ConnectorError into one clear message and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConnectorError as exc:
+            err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+            if exc.hint:
+                err_console.print(f"  [yellow]fix:[/] {exc.hint}", markup=True, highlight=False)
+            sys.exit(exc.exit_code)
+
+
+def playbook_option(func: Any) -> Any:
+    return click.option(
+        "--playbook", "playbook_ref", default=DEFAULT_PLAYBOOK, show_default=True, metavar="FILE|KEY",
+        help="A playbook YAML file, or the key of a built-in one.",
+    )(func)
+
+
+@click.group(cls=PlaybookGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="PLAYBOOK_CONFIG",
+              help="TOML settings file (default ~/.config/erp-playbook/config.toml).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="erp-playbook")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
+    """Seed Odoo or Jira with a proven ERP-implementation methodology, then keep man-days and payment
+    collection honest every night."""
+    logging.basicConfig(level=logging.WARNING - 10 * min(verbose, 2), format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+
+
+@cli.command()
+@playbook_option
+@LANG_OPTION
+@JSON_OPTION
+def show(playbook_ref: str, lang: str, as_json: bool) -> None:
+    """Show a playbook: phases in order, their budget share, checklist size and sign-off gates."""
+    pb = load_playbook(playbook_ref)
+    if as_json:
+        print_json(pb.model_dump(mode="json"))
+        return
+    console.print(f"[bold]{pb.name.get(lang)}[/]  ({pb.key} {pb.version})")
+    table = Table("#", "phase", "budget", "checklist", "gates (signed by)")
+    for i, phase in enumerate(pb.phases, 1):
+        gates = "\n".join(
+            f"{'[bold red]HARD[/] ' if g.hard else ''}{g.name.get(lang)} ({g.signed_by})"
+            + (f" [dim]{'/'.join(g.sizes)}[/]" if g.sizes else "")
+            for g in phase.gates
+        ) or "[dim]checklist only[/]"
+        share = f"{fmt_num(phase.budget_share)} %"
+        table.add_row(str(i), phase.name.get(lang), share, str(len(phase.checklist)), gates)
+    console.print(table)
+    pay = Table("payment milestone", "share", "falls due on", "grace")
+    gate_names = {g.key: g.name.get(lang) for _, g in pb.gates()}
+    for m in pb.payment_milestones:
+        due = gate_names.get(m.gate or "", "contract signing")
+        if m.delay_days:
+            due += f" + {m.delay_days} days"
+        pay.add_row(m.name.get(lang), f"{fmt_num(m.percent)} %", due, f"{m.grace_days} days")
+    console.print(pay)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@JSON_OPTION
+def validate(file: Path, as_json: bool) -> None:
+    """Check a playbook FILE (and what it extends): every problem with its file, line and field path."""
+    try:
+        pb = load_playbook(file)
+    except PlaybookError as exc:
+        if as_json:
+            print_json({"valid": False, "problems": [p.as_dict() for p in exc.problems]})
+            sys.exit(exc.exit_code)
+        raise
+    summary = _summary(pb)
+    if as_json:
+        print_json({"valid": True, "playbook": pb.key, "version": pb.version, **summary})
+        return
+    console.print(f"[green]valid[/]: {file} — {pb.key} {pb.version}: "
+                  + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in summary.items()))
+
+
+def _summary(pb: Playbook) -> dict[str, int]:
+    return {
+        "phases": len(pb.phases),
+        "checklist_items": sum(len(p.checklist) for p in pb.phases),
+        "gates": len(pb.gates()),
+        "hard_gates": len(pb.hard_gates()),
+        "payment_milestones": len(pb.payment_milestones),
+    }
+
+
+def project_options(func: Any) -> Any:
+    """The options that size a project; shared by `plan` and the provisioning commands."""
+    options = [
+        click.option("--size", type=click.Choice(SIZES), required=True, help="Project size: changes what is required."),
+        click.option("--industry", default=None, help="Industry template key (e.g. distribution, pharma)."),
+        click.option("--man-days", type=NUMBER, required=True, help="Contracted implementation man-days."),
+        click.option("--contract-amount", type=NUMBER, required=True, help="Contract amount (split over payments)."),
+        click.option("--hours-per-day", type=NUMBER, default=None, help="Hours in a man-day (default: playbook's, 8)."),
+        playbook_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.option("--target", type=click.Choice(sorted(TARGET_LABELS)), required=True, help="Where it would be created.")
+@click.option("--project", "project_name", default=None, help="Project name (default: the playbook's name).")
+@project_options
+@LANG_OPTION
+@JSON_OPTION
+def plan(target: str, project_name: str | None, size: str, industry: str | None, man_days: Decimal,
+         contract_amount: Decimal, hours_per_day: Decimal | None, playbook_ref: str, lang: str,
+         as_json: bool) -> None:
+    """Print exactly what provisioning would create, without touching any server."""
+    pb = load_playbook(playbook_ref)
+    project_plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
+                              hours_per_day=hours_per_day, project_name=project_name)
+    if as_json:
+        print_json(project_plan.as_dict(lang, target))
+        return
+    labels = TARGET_LABELS[target]
+    counts = Table("kind", f"{target} record", "count", title="Records provisioning would create")
+    for kind, n in project_plan.counts().items():
+        counts.add_row(kind.replace("_", " "), labels[kind], str(n))
+    counts.add_row("[bold]total[/]", "", f"[bold]{len(project_plan.records)}[/]")
+    console.print(counts)
+
+    root = Tree(f"[bold]{project_plan.project_name}[/] — {size}, {industry or 'no industry'}, "
+                f"{fmt_num(man_days)} man-days, contract {fmt_num(contract_amount)}")
+    for phase in project_plan.by_kind("phase"):
+        branch = root.add(f"[bold]{phase.name.get(lang)}[/] — {fmt_num(phase.values['budget_man_days'])} man-days")
+        for child in project_plan.children(phase.key):
+            if child.kind == "gate":
+                hard = "[bold red]HARD[/] " if child.values["hard"] else ""
+                branch.add(f"{hard}[magenta]sign-off[/] {child.name.get(lang)} ({child.values['signed_by']})")
+            else:
+                tag = "deliverable" if child.kind == "deliverable" else "check"
+                branch.add(f"[dim]{tag}[/] {child.name.get(lang)}")
+    payments = root.add("[bold]payment milestones[/]")
+    for pm in project_plan.by_kind("payment_milestone"):
+        payments.add(f"{pm.name.get(lang)}: {fmt_num(pm.values['amount'])} ({fmt_num(pm.values['percent'])} %)"
+                     + (f" on {pm.values['gate']}" if pm.values["gate"] else " on signing"))
+    console.print(root)
+    console.print("[dim]dry run: nothing was written. Provision with "
+                  f"`playbook {target} provision ...` once a server is configured.[/]")
+
+
+def _register_subcommands() -> None:
+    """Each area's commands live in their own module (cli/<area>_cmds.py)."""
+    for module_name, attr in (("cli.odoo_cmds", "odoo"), ("cli.jira_cmds", "jira"),
+                              ("cli.sync_cmds", "sync"), ("cli.report_cmds", "report")):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        cli.add_command(getattr(module, attr))
+
+
+_register_subcommands()
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,49 @@
+"""Shared output helpers: one console, JSON that understands Decimal and paths, errors on stderr."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+console = Console(highlight=False, soft_wrap=False)
+err_console = Console(stderr=True, highlight=False)
+
+LANG_OPTION = click.option(
+    "--lang", type=click.Choice(["en", "zh_TW", "zh_CN"]), default="en", show_default=True,
+    help="Language of the playbook texts.",
+)
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of tables.")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+
+
+def print_json(data: Any) -> None:
+    click.echo(to_json(data))
+
+
+def fmt_num(value: Decimal | float | int) -> str:
+    """Numbers as people write them: no trailing zeros, thousands separated."""
+    d = Decimal(str(value))
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d:,.2f}".rstrip("0").rstrip(".")

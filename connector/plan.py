@@ -1,0 +1,185 @@
+"""The provisioning plan: exactly the records a target will hold for one project, computed with no server.
+
+Both targets (Odoo, Jira) provision from the same ``ProjectPlan``; a dry run prints it. Budgets are split
+over phases by their share and amounts over payment milestones by their percent, with the rounding
+remainder placed so that the parts always add up to the whole the user typed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from typing import Any, Literal
+
+from connector.errors import ConnectorError
+from connector.playbook.model import SIZES, Playbook, Text, slug
+
+Kind = Literal["project", "phase", "deliverable", "checklist_item", "gate", "payment_milestone"]
+KINDS: tuple[Kind, ...] = ("project", "phase", "deliverable", "checklist_item", "gate", "payment_milestone")
+
+# What each kind becomes on each target (for people reading a plan; provisioning has the details).
+TARGET_LABELS: dict[str, dict[Kind, str]] = {
+    "odoo": {
+        "project": "project.project",
+        "phase": "erp.project.phase (+ stage, phase task)",
+        "deliverable": "project.task (sub-task)",
+        "checklist_item": "project.task (sub-task)",
+        "gate": "erp.signoff",
+        "payment_milestone": "erp.payment.milestone",
+    },
+    "jira": {
+        "project": "Jira project",
+        "phase": "Epic (Phase)",
+        "deliverable": "Checklist item (label deliverable)",
+        "checklist_item": "Checklist item",
+        "gate": "Sign-off",
+        "payment_milestone": "Payment milestone",
+    },
+}
+HALF = Decimal("0.5")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PlannedRecord:
+    kind: Kind
+    key: str
+    parent: str | None
+    name: Text
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        values = {k: (v.get(lang) if isinstance(v, Text) else v) for k, v in self.values.items()}
+        return {"kind": self.kind, "key": self.key, "parent": self.parent, "name": self.name.get(lang),
+                "values": values}
+
+
+@dataclass
+class ProjectPlan:
+    playbook: Playbook
+    code: str
+    project_name: str
+    size: str
+    industry: str | None
+    man_days: Decimal
+    contract_amount: Decimal
+    hours_per_day: Decimal
+    records: list[PlannedRecord]
+
+    def by_kind(self, kind: Kind) -> list[PlannedRecord]:
+        return [r for r in self.records if r.kind == kind]
+
+    def children(self, phase_key: str) -> list[PlannedRecord]:
+        return [r for r in self.records if r.parent == phase_key]
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(r.kind for r in self.records)
+        return {kind: counted.get(kind, 0) for kind in KINDS}
+
+    def as_dict(self, lang: str = "en", target: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "playbook": self.playbook.key,
+            "playbook_version": self.playbook.version,
+            "project": {"code": self.code, "name": self.project_name},
+            "size": self.size,
+            "industry": self.industry,
+            "man_days": self.man_days,
+            "contract_amount": self.contract_amount,
+            "hours_per_day": self.hours_per_day,
+            "counts": self.counts(),
+            "records": [r.as_dict(lang) for r in self.records],
+        }
+        if target:
+            out["target"] = target
+            out["target_models"] = TARGET_LABELS[target]
+        return out
+
+
+def split(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal]:
+    """Split ``total`` by ``weights`` into multiples of ``unit`` that add up to ``total`` exactly.
+
+    Largest remainder: floor every share, then hand the leftover units to the largest fractions.
+    When ``total`` itself is not a multiple of ``unit`` the last non-zero share takes the odd bit.
+    """
+    weight_sum = sum(weights, Decimal(0))
+    if not weights or weight_sum == 0:
+        return [Decimal(0)] * len(weights)
+    whole = (total / unit).to_integral_value(ROUND_DOWN) * unit
+    exact = [whole * w / weight_sum for w in weights]
+    floors = [(e / unit).to_integral_value(ROUND_DOWN) * unit for e in exact]
+    leftover = int((whole - sum(floors, Decimal(0))) / unit)
+    order = sorted(range(len(weights)), key=lambda i: (exact[i] - floors[i], weights[i]), reverse=True)
+    for i in order[:leftover]:
+        floors[i] += unit
+    odd = total - whole
+    if odd:
+        last = max(i for i, w in enumerate(weights) if w > 0)
+        floors[last] += odd
+    return floors
+
+
+def build_plan(
+    playbook: Playbook,
+    *,
+    size: str,
+    industry: str | None,
+    man_days: Decimal,
+    contract_amount: Decimal,
+    hours_per_day: Decimal | None = None,
+    project_name: str | None = None,
+    code: str | None = None,
+) -> ProjectPlan:
+    """Resolve the playbook for one project: filter by size and industry, split budget and contract."""
+    if size not in SIZES:
+        raise ConnectorError(f"unknown project size {size!r}", f"use one of: {', '.join(SIZES)}")
+    industries = [i.key for i in playbook.industries]
+    if industry is not None and industry not in industries:
+        raise ConnectorError(f"unknown industry {industry!r}", f"use one of: {', '.join(industries)}")
+    if man_days <= 0:
+        raise ConnectorError("the man-day budget must be positive", "pass --man-days with the contracted days")
+    if contract_amount < 0:
+        raise ConnectorError("the contract amount cannot be negative", "pass --contract-amount as a plain number")
+    hpd = hours_per_day if hours_per_day is not None else playbook.hours_per_day
+    name = project_name or playbook.name.en
+    code = code or slug(name)
+
+    title = Text(zh_TW=name, zh_CN=name, en=name) if project_name else playbook.name
+    records: list[PlannedRecord] = [
+        PlannedRecord("project", "project", None, title, {
+            "size": size, "industry": industry, "man_days": man_days,
+            "contract_amount": contract_amount, "hours_per_day": hpd,
+        })
+    ]
+    unit = HALF if (man_days / HALF) == (man_days / HALF).to_integral_value() else CENT
+    budgets = split(man_days, [p.budget_share for p in playbook.phases], unit)
+    for phase, budget in zip(playbook.phases, budgets, strict=True):
+        records.append(PlannedRecord("phase", phase.key, None, phase.name, {
+            "sequence": phase.sequence, "budget_man_days": budget, "budget_share": phase.budget_share,
+        }))
+        for item in phase.deliverables:
+            if item.applies(size, industry):
+                records.append(PlannedRecord("deliverable", item.key, phase.key, item.name,
+                                             {"deliverable_kind": item.kind}))
+        for check in phase.checklist:
+            if check.applies(size, industry):
+                records.append(PlannedRecord("checklist_item", check.key, phase.key, check.name, {
+                    "role": check.role, "industry_specific": bool(check.industries),
+                }))
+        for gate in phase.gates:
+            if gate.applies(size, industry):
+                records.append(PlannedRecord("gate", gate.key, phase.key, gate.name, {
+                    "hard": gate.hard, "blocks": gate.blocks, "signed_by": gate.signed_by,
+                    "document": gate.document,
+                }))
+
+    planned_gates = {r.key for r in records if r.kind == "gate"}
+    amounts = split(contract_amount, [m.percent for m in playbook.payment_milestones], CENT)
+    for milestone, amount in zip(playbook.payment_milestones, amounts, strict=True):
+        # A milestone tied to a gate this project size does not have falls due on the contract instead.
+        gate = milestone.gate if milestone.gate in planned_gates else None
+        records.append(PlannedRecord("payment_milestone", milestone.key, None, milestone.name, {
+            "percent": milestone.percent, "amount": amount, "gate": gate,
+            "grace_days": milestone.grace_days, "delay_days": milestone.delay_days,
+        }))
+    return ProjectPlan(playbook, code, name, size, industry, man_days, contract_amount, hpd, records)
