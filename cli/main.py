@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -56,9 +57,9 @@ class PlaybookGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ConnectorError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+            err_console.print(f"[bold red]error:[/] {escape(exc.message)}")
             if exc.hint:
-                err_console.print(f"  [yellow]fix:[/] {exc.hint}", markup=True, highlight=False)
+                err_console.print(f"  [yellow]fix:[/] {escape(exc.hint)}")
             sys.exit(exc.exit_code)
 
 
@@ -93,16 +94,16 @@ def show(playbook_ref: str, lang: str, as_json: bool) -> None:
     if as_json:
         print_json(pb.model_dump(mode="json"))
         return
-    console.print(f"[bold]{pb.name.get(lang)}[/]  ({pb.key} {pb.version})")
+    console.print(f"[bold]{escape(pb.name.get(lang))}[/]  ({pb.key} {pb.version})")
     table = Table("#", "phase", "budget", "checklist", "gates (signed by)")
     for i, phase in enumerate(pb.phases, 1):
         gates = "\n".join(
-            f"{'[bold red]HARD[/] ' if g.hard else ''}{g.name.get(lang)} ({g.signed_by})"
+            f"{'[bold red]HARD[/] ' if g.hard else ''}{escape(g.name.get(lang))} ({g.signed_by})"
             + (f" [dim]{'/'.join(g.sizes)}[/]" if g.sizes else "")
             for g in phase.gates
         ) or "[dim]checklist only[/]"
         share = f"{fmt_num(phase.budget_share)} %"
-        table.add_row(str(i), phase.name.get(lang), share, str(len(phase.checklist)), gates)
+        table.add_row(str(i), escape(phase.name.get(lang)), share, str(len(phase.checklist)), gates)
     console.print(table)
     pay = Table("payment milestone", "share", "falls due on", "grace")
     gate_names = {g.key: g.name.get(lang) for _, g in pb.gates()}
@@ -110,7 +111,7 @@ def show(playbook_ref: str, lang: str, as_json: bool) -> None:
         due = gate_names.get(m.gate or "", "contract signing")
         if m.delay_days:
             due += f" + {m.delay_days} days"
-        pay.add_row(m.name.get(lang), f"{fmt_num(m.percent)} %", due, f"{m.grace_days} days")
+        pay.add_row(escape(m.name.get(lang)), f"{fmt_num(m.percent)} %", escape(due), f"{m.grace_days} days")
     console.print(pay)
 
 
@@ -185,17 +186,18 @@ def plan(target: str, project_name: str | None, size: str, industry: str | None,
     root = Tree(f"[bold]{project_plan.project_name}[/] — {size}, {industry or 'no industry'}, "
                 f"{fmt_num(man_days)} man-days, contract {fmt_num(contract_amount)}")
     for phase in project_plan.by_kind("phase"):
-        branch = root.add(f"[bold]{phase.name.get(lang)}[/] — {fmt_num(phase.values['budget_man_days'])} man-days")
+        budget = fmt_num(phase.values["budget_man_days"])
+        branch = root.add(f"[bold]{escape(phase.name.get(lang))}[/] — {budget} man-days")
         for child in project_plan.children(phase.key):
             if child.kind == "gate":
                 hard = "[bold red]HARD[/] " if child.values["hard"] else ""
-                branch.add(f"{hard}[magenta]sign-off[/] {child.name.get(lang)} ({child.values['signed_by']})")
+                branch.add(f"{hard}[magenta]sign-off[/] {escape(child.name.get(lang))} ({child.values['signed_by']})")
             else:
                 tag = "deliverable" if child.kind == "deliverable" else "check"
-                branch.add(f"[dim]{tag}[/] {child.name.get(lang)}")
+                branch.add(f"[dim]{tag}[/] {escape(child.name.get(lang))}")
     payments = root.add("[bold]payment milestones[/]")
     for pm in project_plan.by_kind("payment_milestone"):
-        payments.add(f"{pm.name.get(lang)}: {fmt_num(pm.values['amount'])} ({fmt_num(pm.values['percent'])} %)"
+        payments.add(f"{escape(pm.name.get(lang))}: {fmt_num(pm.values['amount'])} ({fmt_num(pm.values['percent'])} %)"
                      + (f" on {pm.values['gate']}" if pm.values["gate"] else " on signing"))
     console.print(root)
     console.print("[dim]dry run: nothing was written. Provision with "

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 
 console = Console(highlight=False, soft_wrap=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 LANG_OPTION = click.option(
     "--lang", type=click.Choice(["en", "zh_TW", "zh_CN"]), default="en", show_default=True,

@@ -6,7 +6,7 @@ key (field by field) and appends new ones; ``remove: [key, ...]`` drops items an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,9 @@ from connector.playbook.model import Playbook, consistency_problems
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "playbooks"
 DEFAULT_PLAYBOOK = "erp_standard"
 
-# id(container) -> (file, line of the container, {key or index: line})
-_Origins = dict[int, tuple[str, int, dict[Any, int]]]
+# id(container) -> (file, line of the container, {key or index: (file, line)})
+_Where = tuple[str, int]
+_Origins = dict[int, tuple[str, int, dict[Any, _Where]]]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -32,25 +33,36 @@ class _LineLoader(yaml.SafeLoader):
         self._origins = origins
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        keys: list[Any] = []
+        seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in keys:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
                 raise yaml.MarkedYAMLError(
                     "while reading a mapping", node.start_mark, f"duplicate field {key!r}", key_node.start_mark
                 )
-            keys.append(key)
-        mapping = super().construct_mapping(node, deep=True)
-        lines = {self.construct_object(k, deep=True): k.start_mark.line + 1 for k, _ in node.value}
-        self._origins[id(mapping)] = (self._file, node.start_mark.line + 1, lines)
-        return mapping
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> list[Any]:
-        seq = super().construct_sequence(node, deep=True)
-        self._origins[id(seq)] = (self._file, node.start_mark.line + 1, {
-            i: item.start_mark.line + 1 for i, item in enumerate(node.value)
+    # SafeLoader builds containers in two steps (yield the empty one, then fill it): record the final object.
+    def _construct_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+        data: dict[Any, Any] = {}
+        self._origins[id(data)] = (self._file, node.start_mark.line + 1, {
+            self.construct_object(k, deep=True): (self._file, k.start_mark.line + 1) for k, _ in node.value
         })
-        return seq
+        yield data
+        data.update(self.construct_mapping(node))
+
+    def _construct_seq(self, node: yaml.SequenceNode) -> Iterator[list[Any]]:
+        data: list[Any] = []
+        self._origins[id(data)] = (self._file, node.start_mark.line + 1, {
+            i: (self._file, item.start_mark.line + 1) for i, item in enumerate(node.value)
+        })
+        yield data
+        data.extend(self.construct_sequence(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader._construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader._construct_seq)
 
 
 def resolve_source(path_or_key: str | Path, relative_to: Path | None = None) -> Path:
@@ -116,11 +128,20 @@ def _merge(parent: Any, child: Any, origins: _Origins) -> Any:
 
 
 def _inherit_origin(merged: Any, parent: Any, child: Any, origins: _Origins) -> None:
-    file, line, lines = origins.get(id(child)) or origins.get(id(parent)) or ("", 0, {})
+    """Merged containers point at the child where it says something, else at the parent."""
+    c_file, c_line, c_where = origins.get(id(child), ("", 0, {}))
+    p_file, p_line, p_where = origins.get(id(parent), ("", 0, {}))
     if isinstance(merged, dict):
-        p_lines = origins.get(id(parent), ("", 0, {}))[2]
-        lines = {k: lines.get(k, p_lines.get(k, line)) for k in merged}
-    origins[id(merged)] = (file, line, lines)
+        where = {k: c_where.get(k) or p_where.get(k) or (c_file, c_line) for k in merged}
+    else:  # keyed list: positions of parent items stay, appended child items follow
+        positions = {item["key"]: i for i, item in enumerate(child)}
+        where = {}
+        for i, item in enumerate(merged):
+            if item["key"] in positions:
+                where[i] = c_where.get(positions[item["key"]], (c_file, c_line))
+            else:
+                where[i] = p_where.get(i, (p_file, p_line))
+    origins[id(merged)] = (c_file or p_file, c_line or p_line, where)
 
 
 def _remove(data: Any, keys: set[str]) -> Any:
@@ -150,7 +171,8 @@ def _read_with_extends(path: Path, origins: _Origins, seen: tuple[Path, ...] = (
 
 def _line_of(data: Any, loc: Iterable[Any], origins: _Origins) -> tuple[str | None, int | None]:
     """Follow a field path through the loaded data to the deepest place whose line is known."""
-    file, line = None, None
+    file: str | None = None
+    line: int | None = None
     node = data
     for part in loc:
         origin = origins.get(id(node))
@@ -158,15 +180,11 @@ def _line_of(data: Any, loc: Iterable[Any], origins: _Origins) -> tuple[str | No
             break
         file, line = origin[0], origin[1]
         if part in origin[2]:
-            line = origin[2][part]
+            file, line = origin[2][part]
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-    else:
-        origin = origins.get(id(node))
-        if origin is not None:
-            file, line = origin[0], origin[1]
     return file, line
 
 

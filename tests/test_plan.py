@@ -1,0 +1,82 @@
+"""The plan is exactly what provisioning creates: filtered by size and industry, budgets and amounts add up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from connector.errors import ConnectorError
+from connector.plan import build_plan, split
+from connector.playbook.loader import load_playbook
+
+
+@pytest.fixture
+def mini(mini_playbook_path: Path):
+    return load_playbook(mini_playbook_path)
+
+
+def test_small_project_without_industry_leaves_out_large_and_industry_items(mini) -> None:
+    plan = build_plan(mini, size="small", industry=None, man_days=Decimal(20), contract_amount=Decimal(1000))
+    keys = {r.key for r in plan.records}
+    assert "steering_set_up" not in keys and "gmp_review" not in keys
+    assert plan.counts() == {"project": 1, "phase": 3, "deliverable": 1, "checklist_item": 2, "gate": 2,
+                             "payment_milestone": 2}
+
+
+def test_large_pharma_project_gets_its_extra_items(mini) -> None:
+    plan = build_plan(mini, size="large", industry="pharma", man_days=Decimal(20), contract_amount=Decimal(1000))
+    by_key = {r.key: r for r in plan.records}
+    assert by_key["steering_set_up"].parent == "kickoff"
+    assert by_key["gmp_review"].parent == "requirements_report"
+    assert by_key["gmp_review"].values["industry_specific"] is True
+
+
+def test_budget_split_adds_up_to_the_contracted_days(mini) -> None:
+    plan = build_plan(mini, size="medium", industry=None, man_days=Decimal(33), contract_amount=Decimal(1000))
+    budgets = [r.values["budget_man_days"] for r in plan.by_kind("phase")]
+    assert budgets == [Decimal(3), Decimal(10), Decimal(20)]
+    assert sum(budgets) == 33
+    assert all(b % Decimal("0.5") == 0 for b in budgets)
+
+
+def test_payment_amounts_add_up_to_the_cent(mini) -> None:
+    plan = build_plan(mini, size="medium", industry=None, man_days=Decimal(10),
+                      contract_amount=Decimal("100000.01"))
+    amounts = [r.values["amount"] for r in plan.by_kind("payment_milestone")]
+    assert sum(amounts) == Decimal("100000.01")
+    assert amounts[0] == Decimal(30000)
+    assert plan.by_kind("payment_milestone")[1].values["gate"] == "requirements_signed"
+
+
+@pytest.mark.parametrize(("total", "weights", "unit"), [
+    (Decimal(100), [Decimal(1)] * 3, Decimal("0.5")),
+    (Decimal("7.3"), [Decimal(5), Decimal(95)], Decimal("0.5")),
+    (Decimal("999.99"), [Decimal(30), Decimal(30), Decimal(30), Decimal(10)], Decimal("0.01")),
+    (Decimal(1), [Decimal(0), Decimal(1)], Decimal("0.5")),
+])
+def test_split_never_loses_or_invents_anything(total: Decimal, weights: list[Decimal], unit: Decimal) -> None:
+    parts = split(total, weights, unit)
+    assert sum(parts) == total
+    assert all(p >= 0 for p in parts)
+    assert parts[weights.index(Decimal(0))] == 0 if Decimal(0) in weights else True
+
+
+def test_hard_gate_is_planned_with_what_it_blocks(mini) -> None:
+    plan = build_plan(mini, size="small", industry=None, man_days=Decimal(5), contract_amount=Decimal(0))
+    gate = next(r for r in plan.by_kind("gate") if r.values["hard"])
+    assert gate.key == "requirements_signed" and gate.values["blocks"] == "solution_design"
+
+
+@pytest.mark.parametrize(("kwargs", "needle"), [
+    ({"size": "huge"}, "unknown project size 'huge'"),
+    ({"industry": "mining"}, "unknown industry 'mining'"),
+    ({"man_days": Decimal(0)}, "man-day budget must be positive"),
+    ({"contract_amount": Decimal(-1)}, "cannot be negative"),
+])
+def test_bad_project_parameters_are_refused_with_a_fix(mini, kwargs: dict, needle: str) -> None:
+    args = {"size": "small", "industry": None, "man_days": Decimal(10), "contract_amount": Decimal(10), **kwargs}
+    with pytest.raises(ConnectorError) as info:
+        build_plan(mini, **args)
+    assert needle in info.value.message and info.value.hint
