@@ -1,0 +1,1 @@
+"""Tests against a real Odoo 18 (skipped unless ODOO_SRC names an Odoo tree; see docs/odoo.md)."""
