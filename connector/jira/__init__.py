@@ -1,0 +1,1 @@
+"""Jira: adapter over the pycontribs client, doctor, templates and provisioning (docs/jira.md)."""
