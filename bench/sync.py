@@ -1,0 +1,86 @@
+"""Measure `playbook sync`: requests, wall time and peak memory for 1, 100 and 10,000 worklogs and a no-change run.
+
+Odoo is real (tests/odoo/harness.py starts a private one); Jira is the contract-checked fake of tests/sync.
+
+    ODOO_SRC=/work/odoo-src ODOO_PYTHON=/work/odoo-venv/bin/python .venv/bin/python bench/sync.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import responses
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from connector.odoo.client import OdooClient
+from connector.settings import ProjectLink
+from connector.sync.engine import SyncEngine
+from connector.sync.state import SqliteState
+from tests.jira_contract import _openapi
+from tests.odoo.harness import OdooDatabase, OdooSource, running_odoo
+from tests.odoo.test_live_sync import make_project
+from tests.sync.fakes import JiraFake, make_adapter
+
+SIZES = (1, 100, 10_000)
+
+
+def measure(label: str, client: OdooClient, state_path: Path, link: ProjectLink, jira: JiraFake) -> dict[str, object]:
+    adapter = make_adapter()
+    state = SqliteState(state_path)
+    calls_before = client.rpc_calls
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        summary = SyncEngine(odoo=client, jira=adapter, state=state).run([link])
+    finally:
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        state.close()
+    assert summary.ok, summary.as_dict()
+    p = summary.projects[0]
+    return {"run": label, "created": p.created, "updated": p.updated, "jira": adapter.request_count,
+            "worklog/list": jira.count("/worklog/list"), "odoo": client.rpc_calls - calls_before,
+            "seconds": round(seconds, 2), "peak MiB": round(peak / 2**20, 1)}
+
+
+def main() -> None:
+    source = OdooSource.from_env()
+    if source is None:
+        sys.exit("set ODOO_SRC (and ODOO_PYTHON) to run this benchmark against a real Odoo 18")
+    _openapi()  # load the 2.4 MB contract once, outside the measurements
+    rows = []
+    with running_odoo(source) as server, tempfile.TemporaryDirectory() as tmp:
+        db = OdooDatabase(name=server.new_database("erp_bench_sync", with_addon=True), server=server)
+        client = OdooClient(db.url, db.name, db.login, db.password)
+        for n in SIZES:
+            code, key = f"bench{n}", f"B{n}"
+            jira = JiraFake(page_size=1000, first_id=n * 100_000)  # one Jira site: ids never repeat
+            with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+                rsps.add_passthru("http://127.0.0.1")
+                jira.install(rsps)
+                epics = [jira.add_phase(key, phase, code) for phase in ("analysis", "build")]
+                for i in range(n):
+                    jira.log(epics[i % 2], 1800, comment=f"w{i}")
+                make_project(db, code)
+                link = ProjectLink(code=code, jira_key=key)
+                state_path = Path(tmp) / f"{code}.sqlite"
+                rows.append(measure(f"import {n:,}", client, state_path, link, jira))
+                jira.calls.clear()
+                rows.append(measure(f"no change after {n:,}", client, state_path, link, jira))
+                assert not jira.violations, jira.violations[:5]
+    headers = list(rows[0])
+    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    for r in rows:
+        print("  ".join(str(r[h]).ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("(peak MiB: Python allocations seen by tracemalloc during the run; Odoo's own memory not included)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""`playbook sync`: the nightly run — worklogs into timesheets, man-days and payment status onto both sides."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cli.output import JSON_OPTION, console, err_console, fmt_num, print_json
+from connector.errors import ConfigError, ConnectorError
+from connector.settings import ProjectLink, Settings, load_settings
+from connector.sync.engine import SyncEngine, parse_since
+from connector.sync.state import open_state
+from connector.sync.summary import SyncSummary
+
+FAILED_EXIT = 1
+
+
+@click.command(name="sync")
+@click.option("--project", "project_codes", multiple=True, metavar="CODE",
+              help="Only this project (code, Jira key or Odoo name); repeatable. Default: every [[projects]] entry.")
+@click.option("--dry-run", is_flag=True, help="Read both sides and report what would change; write nothing.")
+@click.option("--since", metavar="DATE", default=None,
+              help="Re-read worklogs changed since DATE (2025-06-01 or 2025-06-01T18:00) instead of the cursor.")
+@click.option("--full", is_flag=True, help="Rebuild every cached mapping and re-read all worklogs (slow, safe).")
+@JSON_OPTION
+@click.pass_context
+def sync(ctx: click.Context, project_codes: tuple[str, ...], dry_run: bool, since: str | None, full: bool,
+         as_json: bool) -> None:
+    """Nightly sync of man-days and payment status for every configured project.
+
+    Jira worklogs become Odoo timesheets (edits update, deletions remove, nothing doubles); man-days per
+    phase and payment status are written to the Jira epics and payment-milestone issues; overdue payments are
+    listed. A killed run resumes where it stopped. Exit code 1 when any project failed (the others still
+    complete), 3 when another run holds the lock.
+    """
+    settings = load_settings((ctx.obj or {}).get("config"))
+    links = _links(settings, project_codes)
+    since_ms = parse_since(since) if since else None
+    summary = _run(settings, links, dry_run=dry_run, since=since_ms, full=full, show_progress=not as_json)
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    if not summary.ok:
+        sys.exit(FAILED_EXIT)
+
+
+def _links(settings: Settings, codes: tuple[str, ...]) -> list[ProjectLink]:
+    if not settings.projects:
+        raise ConfigError("no projects to sync: the configuration has no [[projects]] table",
+                          'add [[projects]] with code = "...", odoo_project = "..." and jira_key = "..." '
+                          "to the config file")
+    if not codes:
+        return list(settings.projects)
+    return list({link.code: link for link in (settings.project(c) for c in codes)}.values())
+
+
+def _run(settings: Settings, links: list[ProjectLink], *, dry_run: bool, since: int | None, full: bool,
+         show_progress: bool) -> SyncSummary:
+    from connector.jira.adapter import JiraAdapter
+    from connector.odoo.client import OdooClient
+
+    odoo = OdooClient.from_settings(settings.odoo)
+    jira, jira_problem = None, None
+    if any(link.jira_key for link in links):
+        try:
+            jira = JiraAdapter.from_settings(settings.jira)
+        except ConnectorError as exc:  # Odoo-only projects still sync; the Jira ones fail with this
+            jira_problem = str(exc)
+    url = settings.sync.state_url.get_secret_value() if settings.sync.state_url else None
+    state = open_state(settings.sync.state, url)
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
+                      TimeElapsedColumn(), console=err_console, transient=True, disable=not show_progress) as bar:
+            task = bar.add_task("starting", total=None)
+
+            def progress(what: str, done: int, total: int | None) -> None:
+                bar.update(task, description=what, completed=done, total=total)
+
+            engine = SyncEngine(odoo=odoo, jira=jira, state=state, dry_run=dry_run,
+                                grace_days=settings.sync.grace_days, progress=progress, jira_problem=jira_problem)
+            return engine.run(links, since=since, full=full)
+    finally:
+        state.close()
+
+
+def _print_summary(summary: SyncSummary) -> None:
+    title = "Sync (dry run: nothing written)" if summary.dry_run else "Sync"
+    table = Table("project", "status", "read", "created", "updated", "deleted", "Jira edits",
+                  "man-days spent / budget", "remaining", "overdue", title=title)
+    for p in summary.projects:
+        status = "[red]FAILED[/]" if p.failed else "[green]ok[/]"
+        spent = f"{fmt_num(round(p.spent, 2))} / {fmt_num(round(p.budget or 0, 2))}" if p.spent is not None else "-"
+        remaining = fmt_num(round(p.remaining, 2)) if p.remaining is not None else "-"
+        remaining = f"[red]{remaining}[/]" if (p.remaining or 0) < 0 else remaining
+        overdue = len(p.overdue)
+        table.add_row(escape(p.code), status, str(p.read), str(p.created), str(p.updated), str(p.deleted),
+                      str(p.jira_updates), spent, remaining, f"[red]{overdue}[/]" if overdue else "0")
+    console.print(table)
+    overdue = summary.overdue()
+    if overdue:
+        pay = Table("project", "payment milestone", "due", "days overdue", "amount due", title="Overdue payments")
+        for o in overdue:
+            due = o["amount_residual"] if o["amount_residual"] is not None else o["amount"]
+            pay.add_row(escape(o["project"]), escape(o["name"]), str(o["date_due"] or "-"), str(o["days_overdue"]),
+                        fmt_num(round(due, 2)))
+        console.print(pay)
+    for line in _notes(summary):
+        console.print(line)
+    console.print(f"[dim]{summary.jira_requests} Jira requests, {summary.odoo_calls} Odoo calls, "
+                  f"{summary.seconds:.1f} s[/]")
+
+
+def _notes(summary: SyncSummary) -> list[str]:
+    lines: list[str] = []
+    for p in summary.projects:
+        lines += [f"[red]{escape(p.code)}:[/] {escape(e)}" for e in p.errors]
+        lines += [f"[yellow]{escape(p.code)}:[/] {escape(w)}" for w in p.warnings]
+    lines += [f"[yellow]warning:[/] {escape(w)}" for w in _dedupe(summary.warnings)]
+    if summary.ignored:
+        lines.append(f"[dim]{summary.ignored} worklog(s) on Jira projects not in the configuration were ignored[/]")
+    return lines
+
+
+def _dedupe(items: list[Any]) -> list[Any]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,163 @@
+"""Everything the sync reads from and writes to Jira, in as few requests as the REST API allows."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from connector.sync.ports import JiraPort
+
+log = logging.getLogger(__name__)
+
+PROPERTY = "erp-playbook"
+WORKLOG_LIST_MAX = 1000  # POST worklog/list takes at most 1000 ids
+SEARCH_PAGE = 100
+ID_BATCH = 100  # issue ids per `id in (...)` JQL, short enough for any proxy
+# Issue types jira_templates/ gives phases (Epic) and payment milestones; the entity property decides.
+TRACKED_TYPES = ("Epic", "Payment milestone")
+
+# Logical field → names it may carry in Jira (first match wins; custom fields before system ones).
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "spent": ("man-days spent",),
+    "remaining": ("man-days remaining",),
+    "payment_status": ("payment status",),
+    "due_date": ("payment due date", "due date"),
+}
+
+
+@dataclass(frozen=True)
+class JiraField:
+    id: str
+    type: str  # schema type: number, string, option, date, ...
+
+    def value(self, raw: Any) -> Any:
+        """``raw`` in the shape this field type takes on an edit."""
+        if raw is None:
+            return None
+        if self.type == "number":
+            return float(raw)
+        if self.type == "option":
+            return {"value": str(raw)}
+        return str(raw)
+
+
+class JiraSide:
+    def __init__(self, jira: JiraPort) -> None:
+        self.jira = jira
+        self.api = f"/rest/api/{getattr(jira, 'api_version', '3') or '3'}"
+
+    # -- worklog feeds ------------------------------------------------------------------------------
+    def changed_pages(self, feed: str, since: int) -> Iterator[tuple[list[int], int]]:
+        """(worklog ids, cursor to resume from) per page of ``worklog/updated`` or ``worklog/deleted``, oldest first."""
+        params: dict[str, Any] = {"since": since}
+        while True:
+            data = self.jira.request("GET", f"{self.api}/worklog/{feed}", params=params) or {}
+            ids = [int(v["worklogId"]) for v in data.get("values") or []]
+            until = int(data.get("until") or params["since"])
+            next_since = _since_of(data.get("nextPage"))
+            if next_since is not None and next_since <= params["since"]:
+                # A whole page at one millisecond: step past it rather than ask for the same page forever.
+                next_since = params["since"] + 1
+            if data.get("lastPage", True) or next_since is None:
+                # `since` is inclusive: on the last page everything up to `until` is in, so the cursor may pass it
+                # (Jira holds back the last minute's changes, so nothing can still arrive at `until`).
+                yield ids, until + 1 if ids else until
+                return
+            yield ids, next_since
+            params = {"since": next_since}
+
+    def worklogs(self, ids: list[int]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(ids), WORKLOG_LIST_MAX):
+            chunk = ids[i:i + WORKLOG_LIST_MAX]
+            out += self.jira.request("POST", f"{self.api}/worklog/list", json={"ids": chunk}) or []
+        return out
+
+    # -- issues -------------------------------------------------------------------------------------
+    def issues_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = sorted(set(ids), key=int)
+        found: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(wanted), ID_BATCH):
+            jql = f"id in ({','.join(wanted[i:i + ID_BATCH])})"
+            for issue in self.search(jql, ["parent", "project", "issuetype"]):
+                found[str(issue["id"])] = issue
+        return found
+
+    def tracked_issues(self, project_keys: list[str]) -> list[dict[str, Any]]:
+        """The phase epics and payment-milestone issues of these Jira projects."""
+        projects = ",".join(f'"{k}"' for k in sorted(project_keys))
+        types = ",".join(f'"{t}"' for t in TRACKED_TYPES)
+        return list(self.search(f"project in ({projects}) AND issuetype in ({types})", ["project", "issuetype"]))
+
+    def search(self, jql: str, fields: list[str]) -> Iterator[dict[str, Any]]:
+        body: dict[str, Any] = {"jql": jql, "fields": fields, "properties": [PROPERTY], "maxResults": SEARCH_PAGE}
+        if self.api.endswith("/2"):  # Data Center: the classic search with startAt paging
+            start = 0
+            while True:
+                data = self.jira.request("POST", f"{self.api}/search", json={**body, "startAt": start}) or {}
+                issues = data.get("issues") or []
+                yield from issues
+                start += len(issues)
+                if not issues or start >= int(data.get("total") or 0):
+                    return
+        while True:
+            data = self.jira.request("POST", f"{self.api}/search/jql", json=body) or {}
+            yield from data.get("issues") or []
+            token = data.get("nextPageToken")
+            if data.get("isLast", True) or not token:
+                return
+            body = {**body, "nextPageToken": token}
+
+    # -- fields and edits ---------------------------------------------------------------------------
+    def discover_fields(self) -> dict[str, Any]:
+        """Field ids by logical name (cacheable JSON), found by their display names."""
+        all_fields = self.jira.request("GET", f"{self.api}/field") or []
+        by_name: dict[str, list[dict[str, Any]]] = {}
+        for f in all_fields:
+            by_name.setdefault(str(f.get("name", "")).strip().lower(), []).append(f)
+        found: dict[str, Any] = {"_fetched": time.time()}
+        for logical, names in FIELD_NAMES.items():
+            candidates = [f for n in names for f in by_name.get(n, [])]
+            candidates.sort(key=lambda f: not f.get("custom", False))
+            if candidates:
+                f = candidates[0]
+                found[logical] = {"id": f["id"], "type": (f.get("schema") or {}).get("type", "string")}
+        return found
+
+    def update_issue(self, issue_id: str, fields: dict[str, Any], labels: dict[str, bool] | None = None) -> None:
+        body: dict[str, Any] = {"fields": fields}
+        if labels:
+            body["update"] = {"labels": [{"add" if on else "remove": name} for name, on in labels.items()]}
+        self.jira.request("PUT", f"{self.api}/issue/{issue_id}", json=body)
+
+
+def _since_of(next_page: str | None) -> int | None:
+    if not next_page:
+        return None
+    values = parse_qs(urlparse(next_page).query).get("since")
+    return int(values[0]) if values else None
+
+
+def adf_text(comment: Any) -> str:
+    """Plain text of a worklog comment: Atlassian Document Format (Cloud) or a string (Data Center)."""
+    if comment is None:
+        return ""
+    if isinstance(comment, str):
+        return comment
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "text":
+                parts.append(str(node.get("text", "")))
+            for child in node.get("content") or []:
+                walk(child)
+            if node.get("type") == "paragraph":
+                parts.append(" ")
+
+    walk(comment)
+    return " ".join("".join(parts).split())

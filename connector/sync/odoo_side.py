@@ -1,0 +1,98 @@
+"""Everything the sync reads from and writes to Odoo: batched, and idempotent through ``erp_jira_worklog_id``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from connector.settings import ProjectLink
+from connector.sync.ports import OdooPort
+
+log = logging.getLogger(__name__)
+
+XMLID_MODULE = "erp_playbook_rpc"  # docs/architecture.md: external ids of what the connector creates
+CREATE_BATCH = 500
+LINE_FIELDS = ["erp_jira_worklog_id", "project_id", "task_id", "date", "unit_amount", "name"]
+PHASE_FIELDS = ["project_id", "key", "name", "sequence", "task_id", "budget_man_days", "spent_man_days",
+                "remaining_man_days"]
+PROJECT_FIELDS = ["name", "erp_hours_per_day", "erp_man_day_budget", "erp_man_days_spent", "erp_man_days_remaining"]
+MILESTONE_FIELDS = ["project_id", "key", "name", "amount", "invoice_id", "signoff_state", "date_due", "grace_days",
+                    "days_overdue", "is_overdue"]
+INVOICE_FIELDS = ["name", "state", "payment_state", "amount_residual", "invoice_date_due"]
+
+
+def m2o_id(value: Any) -> int | None:
+    """A many2one as JSON-RPC returns it (``[id, name]`` or False) → id."""
+    if isinstance(value, (list, tuple)) and value:
+        return int(value[0])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+class OdooSide:
+    def __init__(self, odoo: OdooPort) -> None:
+        self.odoo = odoo
+
+    def projects(self, links: list[ProjectLink]) -> dict[str, dict[str, Any]]:
+        """Odoo project record per project code: by external id ``<code>__project``, else by name."""
+        xmlids = {f"{link.code}__project": link.code for link in links}
+        data = self.odoo.search_read("ir.model.data", [("module", "=", XMLID_MODULE), ("model", "=", "project.project"),
+                                                       ("name", "in", list(xmlids))], ["name", "res_id"])
+        ids = {xmlids[row["name"]]: int(row["res_id"]) for row in data}
+        names = {link.odoo_project: link.code for link in links if link.code not in ids and link.odoo_project}
+        domain: list[Any] = [("id", "in", list(ids.values()))]
+        if names:
+            domain = ["|", *domain, ("name", "in", list(names))]
+        rows = self.odoo.search_read("project.project", domain, PROJECT_FIELDS)
+        by_id = {row["id"]: row for row in rows}
+        out = {code: by_id[pid] for code, pid in ids.items() if pid in by_id}
+        for row in rows:
+            code = names.get(row["name"])
+            if code and code not in out:
+                out[code] = row
+        return out
+
+    def project_figures(self, project_ids: list[int]) -> dict[int, dict[str, Any]]:
+        return {row["id"]: row for row in self.odoo.search_read("project.project", [("id", "in", project_ids)],
+                                                                  PROJECT_FIELDS)}
+
+    def phases(self, project_ids: list[int]) -> list[dict[str, Any]]:
+        return self.odoo.search_read("erp.project.phase", [("project_id", "in", project_ids)], PHASE_FIELDS,
+                                     order="project_id, sequence, id")
+
+    # -- timesheets ---------------------------------------------------------------------------------
+    def lines_by_worklog(self, worklog_ids: Iterable[str],
+                         project_ids: list[int] | None = None) -> list[dict[str, Any]]:
+        domain: list[Any] = [("erp_jira_worklog_id", "in", list(worklog_ids))]
+        if project_ids is not None:
+            domain.append(("project_id", "in", project_ids))
+        return self.odoo.search_read("account.analytic.line", domain, LINE_FIELDS)
+
+    def synced_lines(self, project_ids: list[int]) -> list[dict[str, Any]]:
+        domain = [("erp_jira_worklog_id", "!=", False), ("project_id", "in", project_ids)]
+        return self.odoo.search_read("account.analytic.line", domain, ["erp_jira_worklog_id", "project_id"])
+
+    def create_lines(self, values: list[dict[str, Any]]) -> int:
+        for i in range(0, len(values), CREATE_BATCH):
+            self.odoo.execute("account.analytic.line", "create", values[i:i + CREATE_BATCH])
+        return len(values)
+
+    def write_line(self, line_id: int, values: dict[str, Any]) -> None:
+        self.odoo.execute("account.analytic.line", "write", [line_id], values)
+
+    def unlink_lines(self, line_ids: list[int]) -> None:
+        if line_ids:
+            self.odoo.execute("account.analytic.line", "unlink", line_ids)
+
+    # -- payments -----------------------------------------------------------------------------------
+    def milestones(self, project_ids: list[int]) -> list[dict[str, Any]]:
+        return self.odoo.search_read("erp.payment.milestone", [("project_id", "in", project_ids)], MILESTONE_FIELDS,
+                                     order="project_id, sequence, id")
+
+    def invoices(self, invoice_ids: list[int]) -> dict[int, dict[str, Any]]:
+        if not invoice_ids:
+            return {}
+        rows = self.odoo.search_read("account.move", [("id", "in", invoice_ids)], INVOICE_FIELDS)
+        return {row["id"]: row for row in rows}

@@ -1,0 +1,273 @@
+"""Sync state: cursors and id mappings in one small key-value table, plus a lock against concurrent runs.
+
+Default store: one SQLite file (``settings.sync.state``). Optional: PostgreSQL (``settings.sync.state_url``),
+same table, same interface. Every ``put_many`` / ``delete`` commits at once, so a run killed at any point
+leaves the store as of its last completed write; the engine writes a cursor only after the batch it covers
+is committed on the target.
+
+Namespaces the engine uses: ``cursor`` (ms timestamps per project and feed), ``issue`` (Jira issue id →
+project/phase), ``epic`` (project/kind/key → Jira issue), ``field`` (Jira custom field ids by name),
+``pushed`` (digest of what was last written to a Jira issue), ``invoice`` (milestone → last invoice seen).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from connector.errors import ConnectorError
+
+log = logging.getLogger(__name__)
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS sync_kv (ns TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (ns, k))"
+# Namespaces that only cache what can be read again; --full clears them together with the cursors.
+REBUILDABLE = ("cursor", "issue", "epic", "field", "pushed")
+
+
+class SyncLockedError(ConnectorError):
+    """Another run holds the lock."""
+
+    exit_code = 3
+
+
+class StateStore(Protocol):
+    location: str
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]: ...
+
+    def all(self, ns: str) -> dict[str, Any]: ...
+
+    def put_many(self, ns: str, values: dict[str, Any]) -> None: ...
+
+    def delete(self, ns: str, keys: Iterable[str] | None = None) -> None: ...
+
+    def lock(self) -> contextlib.AbstractContextManager[None]: ...
+
+    def close(self) -> None: ...
+
+
+def _holder() -> dict[str, Any]:
+    return {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def _locked_error(holder: str, where: str) -> SyncLockedError:
+    return SyncLockedError(
+        f"another `playbook sync` is running ({holder or 'holder unknown'}; lock {where})",
+        "wait for it to finish; a run that crashed or was killed releases the lock by itself",
+    )
+
+
+class SqliteState:
+    """The SQLite file; the lock is an ``flock`` on ``<file>.lock``, which the kernel drops when the holder dies."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path).expanduser()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConnectorError(f"cannot open the sync state {self.path}: {exc}",
+                                 "check [sync] state in the config and that its folder is writable") from None
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(SCHEMA)
+        self.location = str(self.path)
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, Any] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT k, v FROM sync_kv WHERE ns = ? AND k IN ({marks})", [ns, *chunk])
+            out.update((k, json.loads(v)) for k, v in rows)
+        return out
+
+    def all(self, ns: str) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self._db.execute("SELECT k, v FROM sync_kv WHERE ns = ?", [ns])}
+
+    def put_many(self, ns: str, values: dict[str, Any]) -> None:
+        if not values:
+            return
+        rows = [(ns, k, json.dumps(v, sort_keys=True)) for k, v in values.items()]
+        with self._tx():
+            self._db.executemany("INSERT OR REPLACE INTO sync_kv (ns, k, v) VALUES (?, ?, ?)", rows)
+
+    def delete(self, ns: str, keys: Iterable[str] | None = None) -> None:
+        with self._tx():
+            if keys is None:
+                self._db.execute("DELETE FROM sync_kv WHERE ns = ?", [ns])
+            else:
+                self._db.executemany("DELETE FROM sync_kv WHERE ns = ? AND k = ?", [(ns, k) for k in keys])
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 512, 0).decode(errors="replace").strip()
+                raise _locked_error(_describe(holder), str(lock_path)) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(_holder()).encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _describe(raw: str) -> str:
+    try:
+        data = json.loads(raw)
+        return f"pid {data['pid']} on {data['host']} since {data['since']}"
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
+class PostgresState:
+    """The same table in PostgreSQL; the lock is a session advisory lock, released when the connection dies."""
+
+    LOCK_KEY = 0x5EB0_0C5C  # arbitrary, fixed: one nightly sync per state database
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg2  # type: ignore[import-untyped]
+        except ImportError:
+            raise ConnectorError(
+                "a PostgreSQL sync state needs the psycopg2 package",
+                "pip install psycopg2-binary, or drop [sync] state_url to use the SQLite file",
+            ) from None
+        try:
+            self._db = psycopg2.connect(url)
+        except psycopg2.Error as exc:
+            # The driver's message names host and database, never the password.
+            raise ConnectorError(f"cannot connect to the sync state database: {str(exc).strip()}",
+                                 "check [sync] state_url (PLAYBOOK_SYNC_STATE_URL) and that the server is up") from None
+        self._db.autocommit = True
+        with self._db.cursor() as cur:
+            cur.execute(SCHEMA)
+        self.location = f"postgresql database {self._db.info.dbname} on {self._db.info.host}"
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        with self._db.cursor() as cur:
+            cur.execute("SELECT k, v FROM sync_kv WHERE ns = %s AND k = ANY(%s)", (ns, wanted))
+            return {k: json.loads(v) for k, v in cur.fetchall()}
+
+    def all(self, ns: str) -> dict[str, Any]:
+        with self._db.cursor() as cur:
+            cur.execute("SELECT k, v FROM sync_kv WHERE ns = %s", (ns,))
+            return {k: json.loads(v) for k, v in cur.fetchall()}
+
+    def put_many(self, ns: str, values: dict[str, Any]) -> None:
+        if not values:
+            return
+        rows = [(ns, k, json.dumps(v, sort_keys=True)) for k, v in values.items()]
+        with self._db, self._db.cursor() as cur:  # one transaction
+            cur.executemany("INSERT INTO sync_kv (ns, k, v) VALUES (%s, %s, %s) "
+                            "ON CONFLICT (ns, k) DO UPDATE SET v = EXCLUDED.v", rows)
+
+    def delete(self, ns: str, keys: Iterable[str] | None = None) -> None:
+        with self._db, self._db.cursor() as cur:
+            if keys is None:
+                cur.execute("DELETE FROM sync_kv WHERE ns = %s", (ns,))
+            else:
+                cur.execute("DELETE FROM sync_kv WHERE ns = %s AND k = ANY(%s)", (ns, list(keys)))
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        with self._db.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (self.LOCK_KEY,))
+            if not cur.fetchone()[0]:
+                cur.execute("SELECT v FROM sync_kv WHERE ns = 'lock' AND k = 'holder'")
+                row = cur.fetchone()
+                raise _locked_error(_describe(row[0]) if row else "", self.location)
+        self.put_many("lock", {"holder": _holder()})
+        try:
+            yield
+        finally:
+            self.delete("lock")
+            with self._db.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s)", (self.LOCK_KEY,))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def open_state(state_path: Path, state_url: str | None = None) -> StateStore:
+    """The configured store: PostgreSQL when ``state_url`` is set, else the SQLite file."""
+    if state_url:
+        return PostgresState(state_url)
+    return SqliteState(state_path)
+
+
+class DryRunState:
+    """Reads through to a real store, keeps every write in memory: a dry run leaves the store untouched."""
+
+    def __init__(self, inner: StateStore) -> None:
+        self.inner = inner
+        self.location = inner.location
+        self._values: dict[tuple[str, str], Any] = {}
+        self._cleared: set[str] = set()
+        self._deleted: set[tuple[str, str]] = set()
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
+        keys = list(keys)
+        base = {} if ns in self._cleared else self.inner.get_many(ns, keys)
+        out = {k: v for k, v in base.items() if (ns, k) not in self._deleted}
+        out.update({k: self._values[(ns, k)] for k in keys if (ns, k) in self._values})
+        return out
+
+    def all(self, ns: str) -> dict[str, Any]:
+        base = {} if ns in self._cleared else self.inner.all(ns)
+        out = {k: v for k, v in base.items() if (ns, k) not in self._deleted}
+        out.update({k: v for (n, k), v in self._values.items() if n == ns})
+        return out
+
+    def put_many(self, ns: str, values: dict[str, Any]) -> None:
+        for k, v in values.items():
+            self._values[(ns, k)] = v
+            self._deleted.discard((ns, k))
+
+    def delete(self, ns: str, keys: Iterable[str] | None = None) -> None:
+        if keys is None:
+            self._cleared.add(ns)
+            self._values = {key: v for key, v in self._values.items() if key[0] != ns}
+            return
+        for k in keys:
+            self._values.pop((ns, k), None)
+            self._deleted.add((ns, k))
+
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        return self.inner.lock()
+
+    def close(self) -> None:
+        self.inner.close()

@@ -1,0 +1,74 @@
+"""What a sync run did, per project: the figures the one-screen summary and ``--json`` print."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class ProjectResult:
+    code: str
+    jira_key: str | None = None
+    odoo_project: str | None = None
+    failed: bool = False
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    jira_updates: int = 0
+    hours_per_day: float | None = None
+    budget: float | None = None
+    spent: float | None = None
+    remaining: float | None = None
+    phases: list[dict[str, Any]] = field(default_factory=list)
+    payments: list[dict[str, Any]] = field(default_factory=list)
+
+    def fail(self, message: str) -> None:
+        self.failed = True
+        if message not in self.errors:
+            self.errors.append(message)
+
+    @property
+    def overdue(self) -> list[dict[str, Any]]:
+        return [p for p in self.payments if p["overdue"]]
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+@dataclass
+class SyncSummary:
+    dry_run: bool = False
+    full: bool = False
+    projects: list[ProjectResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ignored: int = 0  # worklogs on issues of Jira projects not in the configuration
+    jira_requests: int = 0
+    odoo_calls: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.failed for p in self.projects)
+
+    def overdue(self) -> list[dict[str, Any]]:
+        return [{"project": p.code, **m} for p in self.projects for m in p.overdue]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "full": self.full,
+            "seconds": round(self.seconds, 3),
+            "requests": {"jira": self.jira_requests, "odoo": self.odoo_calls},
+            "ignored_worklogs": self.ignored,
+            "warnings": self.warnings,
+            "overdue": self.overdue(),
+            "projects": [{**asdict(p), "status": "failed" if p.failed else "ok"} for p in self.projects],
+        }

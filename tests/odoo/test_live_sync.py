@@ -1,0 +1,198 @@
+"""`playbook sync` against a real Odoo 18 with the erp_playbook addon, Jira played by the contract-checked fake.
+
+Covers what only a real server can show: the addon's man-days and overdue computations, the unique worklog id,
+batched creates, and a run killed mid-way then re-run ending exactly like one clean run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import responses
+
+from connector.odoo.client import OdooClient
+from connector.settings import ProjectLink
+from connector.sync.engine import SyncEngine
+from connector.sync.state import SqliteState
+from connector.sync.summary import SyncSummary
+from tests.jira_contract import contract_responses, needs_spec
+from tests.odoo.harness import OdooDatabase
+from tests.sync.fakes import REMAINING, SPENT, STATUS, JiraFake, KillableJira, Killed, KillSwitch, make_adapter
+
+pytestmark = needs_spec
+HOUR = 3600
+
+
+class KillableOdoo:
+    """The real client, 'killed' right after call number ``switch.at`` went through."""
+
+    def __init__(self, client: OdooClient, switch: KillSwitch) -> None:
+        self.client, self.switch = client, switch
+
+    @property
+    def rpc_calls(self) -> int:
+        return self.client.rpc_calls
+
+    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        result = self.client.execute(model, method, *args, **kwargs)
+        self.switch.tick()
+        return result
+
+    def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
+        return list(self.execute(model, "search_read", domain, fields, **kw) or [])
+
+
+@dataclass
+class LiveWorld:
+    db: OdooDatabase
+    client: OdooClient
+    jira: JiraFake
+    link: ProjectLink
+    state_path: Path
+    project_id: int
+    issues: dict[str, str]
+
+    def run(self, kill_at: int | None = None) -> SyncSummary:
+        switch = KillSwitch(kill_at)
+        state = SqliteState(self.state_path)
+        try:
+            engine = SyncEngine(odoo=KillableOdoo(self.client, switch),
+                                jira=KillableJira(make_adapter(), switch), state=state)
+            return engine.run([self.link])
+        finally:
+            state.close()
+
+    def lines(self) -> dict[str, dict[str, Any]]:
+        rows = self.db.execute("account.analytic.line", "search_read", [("project_id", "=", self.project_id)],
+                               ["erp_jira_worklog_id", "task_id", "unit_amount", "date", "name"])
+        return {r["erp_jira_worklog_id"]: r for r in rows}  # type: ignore[union-attr]
+
+    def phases(self) -> dict[str, dict[str, Any]]:
+        rows = self.db.execute("erp.project.phase", "search_read", [("project_id", "=", self.project_id)],
+                               ["key", "spent_man_days", "remaining_man_days", "task_id"])
+        return {r["key"]: r for r in rows}  # type: ignore[union-attr]
+
+
+def make_project(db: OdooDatabase, code: str) -> int:
+    """A project as provisioning leaves it: external id, phases with their tasks, budget."""
+    pid = int(db.execute("project.project", "create", {"name": f"Live {code}", "erp_man_day_budget": 100,
+                                                         "erp_hours_per_day": 8}))  # type: ignore[arg-type]
+    db.execute("ir.model.data", "create", {"module": "erp_playbook_rpc", "name": f"{code}__project",
+                                           "model": "project.project", "res_id": pid})
+    for seq, (key, budget) in enumerate((("analysis", 30), ("build", 70)), 1):
+        task = db.execute("project.task", "create", {"name": key.title(), "project_id": pid, "erp_item_key": key,
+                                                     "erp_item_type": "phase"})
+        phase = db.execute("erp.project.phase", "create", {"project_id": pid, "key": key, "name": key.title(),
+                                                           "sequence": seq, "task_id": task,
+                                                           "budget_man_days": budget})
+        db.execute("project.task", "write", [task], {"erp_phase_id": phase})
+    return pid
+
+
+@pytest.fixture
+def rsps() -> Iterator[responses.RequestsMock]:
+    with contract_responses() as mock:
+        mock.add_passthru("http://127.0.0.1")  # the real Odoo
+        yield mock
+
+
+_counter = iter(range(1, 1000))
+
+
+@pytest.fixture
+def live(odoo_addon_db: OdooDatabase, rsps: responses.RequestsMock, tmp_path: Path) -> LiveWorld:
+    n = next(_counter)
+    code, key = f"live{n}", f"LV{n}"
+    jira = JiraFake(page_size=4, first_id=n * 100_000)  # ids unique in the module's database
+    jira.install(rsps)
+    analysis, build = jira.add_phase(key, "analysis", code), jira.add_phase(key, "build", code)
+    issues = {"analysis": analysis, "build": build,
+              "item": jira.add_issue(key, kind="checklist_item", item="kickoff", code=code, parent=analysis)}
+    client = OdooClient(odoo_addon_db.url, odoo_addon_db.name, odoo_addon_db.login, odoo_addon_db.password)
+    return LiveWorld(db=odoo_addon_db, client=client, jira=jira, link=ProjectLink(code=code, jira_key=key),
+                     state_path=tmp_path / "sync.sqlite", project_id=make_project(odoo_addon_db, code), issues=issues)
+
+
+def test_import_no_change_edit_delete(live: LiveWorld) -> None:
+    j, i = live.jira, live.issues
+    w_analysis = j.log(i["analysis"], 8 * HOUR, comment="workshop")
+    w_item = j.log(i["item"], 4 * HOUR)
+    w_build = [j.log(i["build"], 2 * HOUR) for _ in range(9)]
+
+    first = live.run()
+    assert first.ok, first.as_dict()
+    assert first.projects[0].created == 11
+    lines = live.lines()
+    assert len(lines) == 11
+    phases = live.phases()
+    assert lines[str(w_item)]["task_id"][0] == phases["analysis"]["task_id"][0]
+    assert phases["analysis"]["spent_man_days"] == 1.5 and phases["build"]["spent_man_days"] == 2.25
+    assert j.edits[i["analysis"]] == {SPENT: 1.5, REMAINING: 28.5}
+
+    calls_before = live.client.rpc_calls
+    quiet = live.run()
+    assert quiet.projects[0].changed == 0 and quiet.projects[0].jira_updates == 0
+    assert quiet.jira_requests == 2 and live.client.rpc_calls - calls_before <= 6
+
+    j.edit(w_analysis, timeSpentSeconds=4 * HOUR)
+    j.delete(w_build[0])
+    after = live.run()
+    assert (after.projects[0].updated, after.projects[0].deleted, after.projects[0].created) == (1, 1, 0)
+    lines = live.lines()
+    assert len(lines) == 10 and lines[str(w_analysis)]["unit_amount"] == 4.0
+    assert live.phases()["analysis"]["spent_man_days"] == 1.0
+    assert j.edits[i["analysis"]][SPENT] == 1.0
+
+
+def test_killed_run_then_rerun_equals_a_clean_run(live: LiveWorld) -> None:
+    j, i = live.jira, live.issues
+    for n in range(10):
+        j.log(i["build" if n % 2 else "item"], (n + 1) * 900)
+    doomed = j.log(i["analysis"], HOUR)
+    j.delete(doomed)
+
+    for kill_at in (3, 6, 9, 12):
+        with pytest.raises(Killed):
+            live.run(kill_at=kill_at)
+    final = live.run()
+    assert final.ok, final.as_dict()
+    lines = live.lines()
+    assert sorted(lines) == sorted(str(w) for w in j.worklogs)
+    assert {k: v["unit_amount"] for k, v in lines.items()} == {
+        str(w): round(d["timeSpentSeconds"] / 3600, 4) for w, d in j.worklogs.items()}
+    expected_build = sum(d["timeSpentSeconds"] for d in j.worklogs.values() if d["issueId"] == i["build"]) / 3600 / 8
+    assert live.phases()["build"]["spent_man_days"] == pytest.approx(expected_build)
+    assert live.run().projects[0].changed == 0
+
+
+def test_overdue_payment_is_flagged_on_both_sides(live: LiveWorld) -> None:
+    db = live.db
+    partner = db.execute("res.partner", "create", {"name": "ACME Customer"})
+    db.execute("project.project", "write", [live.project_id], {"partner_id": partner, "erp_contract_amount": 100000})
+    signoff = db.execute("erp.signoff", "create", {"project_id": live.project_id, "key": "analysis_signed",
+                                                   "name": "Analysis signed"})
+    db.execute("erp.signoff", "action_request", [signoff])
+    db.execute("erp.signoff", "action_sign", [signoff], signer_id=partner, date_signed="2024-01-02")
+    milestone = db.execute("erp.payment.milestone", "create", {
+        "project_id": live.project_id, "key": "after_analysis", "name": "After analysis", "percent": 30,
+        "signoff_id": signoff, "grace_days": 30})
+    db.execute("erp.payment.milestone", "action_create_invoice", [milestone])
+    (row,) = db.execute("erp.payment.milestone", "read", [milestone], ["invoice_id"])  # type: ignore[misc]
+    db.execute("account.move", "action_post", [row["invoice_id"][0]])
+    issue = live.jira.add_milestone(live.link.jira_key or "", "after_analysis", live.link.code)
+
+    summary = live.run()
+
+    assert summary.ok, summary.as_dict()
+    (overdue,) = summary.overdue()
+    assert overdue["key"] == "after_analysis" and overdue["days_overdue"] > 300
+    assert overdue["amount_residual"] == 30000.0 and overdue["invoice"]
+    assert live.jira.edits[issue][STATUS] == {"value": "Overdue"}
+    assert live.jira.labels[issue] == {"payment-overdue"}
+    flagged = db.execute("erp.payment.milestone", "search_read", [("is_overdue", "=", True),
+                                                                  ("project_id", "=", live.project_id)], ["key"])
+    assert [m["key"] for m in flagged] == ["after_analysis"]  # type: ignore[index,union-attr]

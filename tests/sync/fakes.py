@@ -1,0 +1,387 @@
+"""Small stateful fakes for the sync tests: a Jira worklog site (responses callbacks) and an Odoo in memory.
+
+The Jira fake answers the endpoints the sync uses the way Jira Cloud documents them (``since`` inclusive,
+``nextPage``/``lastPage`` paging, ``worklog/list`` at most 1000 ids, ``search/jql`` with ``nextPageToken``) and
+checks every request against the published contract (``tests.jira_contract.validate_request``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+import responses
+
+from connector.errors import ConnectorError
+from connector.jira.adapter import JiraAdapter
+from tests.jira_contract import validate_request
+
+BASE = "https://jira.example.test"
+TOKEN = "tok-SECRET-never-logged"
+API = "/rest/api/3"
+FIELDS = [
+    {"id": "summary", "name": "Summary", "custom": False, "schema": {"type": "string"}},
+    {"id": "duedate", "name": "Due date", "custom": False, "schema": {"type": "date"}},
+    {"id": "customfield_10101", "name": "Man-days spent", "custom": True, "schema": {"type": "number"}},
+    {"id": "customfield_10102", "name": "Man-days remaining", "custom": True, "schema": {"type": "number"}},
+    {"id": "customfield_10103", "name": "Payment status", "custom": True, "schema": {"type": "option"}},
+    {"id": "customfield_10104", "name": "Payment due date", "custom": True, "schema": {"type": "date"}},
+]
+SPENT, REMAINING, STATUS, DUE = (f["id"] for f in FIELDS[2:])
+
+
+class Killed(BaseException):
+    """Stands in for SIGKILL: not an Exception, so nothing in the sync catches it."""
+
+
+class KillSwitch:
+    """Counts calls to both systems and 'kills' the run right after call number ``at`` went through."""
+
+    def __init__(self, at: int | None = None) -> None:
+        self.at = at
+        self.calls = 0
+
+    def tick(self) -> None:
+        self.calls += 1
+        if self.at is not None and self.calls == self.at:
+            raise Killed(f"killed after call {self.calls}")
+
+
+class JiraFake:
+    def __init__(self, page_size: int = 1000, first_id: int = 50000) -> None:
+        """``first_id``: worklog and issue ids start after it (one real Jira site never reuses an id)."""
+        self.page_size = page_size
+        self.clock = 1_750_000_000_000
+        self.issues: dict[str, dict[str, Any]] = {}
+        self.worklogs: dict[int, dict[str, Any]] = {}
+        self.deleted: dict[int, int] = {}
+        self.edits: dict[str, dict[str, Any]] = {}
+        self.labels: dict[str, set[str]] = {}
+        self.calls: list[tuple[str, str]] = []
+        self.violations: list[str] = []
+        self.faults: list[tuple[str, Callable[[], Any]]] = []
+        self.fields = list(FIELDS)
+        self._next_issue = first_id
+        self._next_worklog = first_id
+
+    # -- building the site ----------------------------------------------------------------------------
+    def tick(self) -> int:
+        self.clock += 1000
+        return self.clock
+
+    def add_issue(self, project: str, *, kind: str | None = None, item: str | None = None,
+                  code: str | None = None, parent: str | None = None, issuetype: str = "Checklist item") -> str:
+        self._next_issue += 1
+        issue_id = str(self._next_issue)
+        number = sum(1 for i in self.issues.values() if i["project"] == project) + 1
+        prop = {"playbook": "erp_standard", "version": "1", "project": code or project.lower(), "key": item,
+                "kind": kind} if kind else None
+        self.issues[issue_id] = {"id": issue_id, "key": f"{project}-{number}", "project": project, "parent": parent,
+                                 "property": prop, "issuetype": issuetype}
+        return issue_id
+
+    def add_phase(self, project: str, key: str, code: str | None = None) -> str:
+        return self.add_issue(project, kind="phase", item=key, code=code, issuetype="Epic")
+
+    def add_milestone(self, project: str, key: str, code: str | None = None) -> str:
+        return self.add_issue(project, kind="payment_milestone", item=key, code=code, issuetype="Payment milestone")
+
+    def log(self, issue_id: str, seconds: int, *, started: str = "2025-06-02T09:00:00.000+0200",
+            comment: str = "worked", author: str = "Ann Lee") -> int:
+        self._next_worklog += 1
+        wid = self._next_worklog
+        self.worklogs[wid] = {"id": str(wid), "issueId": issue_id, "started": started, "timeSpentSeconds": seconds,
+                              "comment": comment, "author": author, "updated": self.tick()}
+        return wid
+
+    def edit(self, wid: int, **changes: Any) -> None:
+        self.worklogs[wid].update(changes, updated=self.tick())
+
+    def delete(self, wid: int) -> None:
+        del self.worklogs[wid]
+        self.deleted[wid] = self.tick()
+
+    def fail(self, path_part: str, make: Callable[[], Any], times: int = 1) -> None:
+        """The next ``times`` requests whose path contains ``path_part`` get ``make()`` (a response or raise)."""
+        self.faults += [(path_part, make)] * times
+
+    # -- responses wiring -----------------------------------------------------------------------------
+    def install(self, rsps: responses.RequestsMock) -> None:
+        routes = [
+            ("GET", r"/rest/api/3/worklog/updated", self._updated),
+            ("GET", r"/rest/api/3/worklog/deleted", self._deleted),
+            ("POST", r"/rest/api/3/worklog/list", self._list),
+            ("POST", r"/rest/api/3/search/jql", self._search),
+            ("GET", r"/rest/api/3/field", self._fields),
+            ("PUT", r"/rest/api/3/issue/[^/]+", self._edit),
+        ]
+        for method, path, handler in routes:
+            rsps.add_callback(method, re.compile(re.escape(BASE) + path + r"(\?.*)?$"),
+                              callback=self._wrap(handler), content_type="application/json")
+
+    def _wrap(self, handler: Callable[[requests.PreparedRequest], Any]) -> Callable[..., Any]:
+        def callback(request: requests.PreparedRequest) -> Any:
+            path = urlsplit(request.url or "").path
+            self.calls.append((request.method or "", path))
+            self.violations += validate_request(request)
+            for i, (part, make) in enumerate(self.faults):
+                if part in path:
+                    del self.faults[i]
+                    return make()
+            status, body = handler(request)
+            return status, {}, "" if body is None else json.dumps(body)
+        return callback
+
+    def count(self, path_part: str) -> int:
+        return sum(1 for _, path in self.calls if path_part in path)
+
+    def _feed(self, request: requests.PreparedRequest, changes: list[tuple[int, int]], feed: str) -> tuple[int, Any]:
+        since = int(parse_qs(urlsplit(request.url or "").query).get("since", ["0"])[0])
+        items = sorted((t, wid) for wid, t in changes if t >= since)
+        page, rest = items[:self.page_size], items[self.page_size:]
+        until = page[-1][0] if page else since
+        body: dict[str, Any] = {
+            "self": f"{BASE}{API}/worklog/{feed}?since={since}", "since": since, "until": until,
+            "lastPage": not rest, "values": [{"worklogId": wid, "updatedTime": t, "properties": []} for t, wid in page],
+        }
+        if rest:
+            body["nextPage"] = f"{BASE}{API}/worklog/{feed}?since={until}"
+        return 200, body
+
+    def _updated(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        return self._feed(request, [(wid, w["updated"]) for wid, w in self.worklogs.items()], "updated")
+
+    def _deleted(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        return self._feed(request, list(self.deleted.items()), "deleted")
+
+    def _list(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        ids = json.loads(request.body or b"{}")["ids"]
+        if len(ids) > 1000:
+            return 400, {"errorMessages": ["The number of worklog IDs to return must be at most 1000."]}
+        out = []
+        for wid in ids:
+            w = self.worklogs.get(int(wid))
+            if w is None:
+                continue
+            out.append({
+                "id": w["id"], "issueId": w["issueId"], "started": w["started"],
+                "timeSpentSeconds": w["timeSpentSeconds"], "timeSpent": f"{w['timeSpentSeconds'] // 60}m",
+                "author": {"accountId": "5b10a2844c20165700ede21g", "displayName": w["author"]},
+                "comment": {"type": "doc", "version": 1, "content": [
+                    {"type": "paragraph", "content": [{"type": "text", "text": w["comment"]}]}]},
+                "self": f"{BASE}{API}/issue/{w['issueId']}/worklog/{w['id']}",
+            })
+        return 200, out
+
+    def _search(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        body = json.loads(request.body or b"{}")
+        jql = body["jql"]
+        if m := re.fullmatch(r"id in \(([\d,]+)\)", jql):
+            wanted = set(m.group(1).split(","))
+            found = [i for i in self.issues.values() if i["id"] in wanted]
+        elif m := re.fullmatch(r"project in \(([^)]*)\) AND issuetype in \(([^)]*)\)", jql):
+            projects = {p.strip().strip('"') for p in m.group(1).split(",")}
+            types = {t.strip().strip('"') for t in m.group(2).split(",")}
+            found = [i for i in self.issues.values() if i["project"] in projects and i["issuetype"] in types]
+        else:
+            return 400, {"errorMessages": [f"fake Jira does not understand {jql!r}"]}
+        start = int(body.get("nextPageToken") or 0)
+        size = int(body.get("maxResults") or 50)
+        page = found[start:start + size]
+        out: dict[str, Any] = {"issues": [self._issue_json(i, body) for i in page],
+                               "isLast": start + size >= len(found)}
+        if not out["isLast"]:
+            out["nextPageToken"] = str(start + size)
+        return 200, out
+
+    def _issue_json(self, issue: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        wanted = body.get("fields") or []
+        if "project" in wanted:
+            fields["project"] = {"key": issue["project"], "id": "100"}
+        if "issuetype" in wanted:
+            fields["issuetype"] = {"name": issue["issuetype"]}
+        if "parent" in wanted and issue["parent"]:
+            fields["parent"] = {"id": issue["parent"], "key": self.issues[issue["parent"]]["key"]}
+        out: dict[str, Any] = {"id": issue["id"], "key": issue["key"], "fields": fields}
+        if "erp-playbook" in (body.get("properties") or []):
+            out["properties"] = {"erp-playbook": issue["property"]} if issue["property"] else {}
+        return out
+
+    def _fields(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        return 200, self.fields
+
+    def _edit(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        issue_id = urlsplit(request.url or "").path.rsplit("/", 1)[-1]
+        if issue_id not in self.issues:
+            return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."]}
+        body = json.loads(request.body or b"{}")
+        self.edits.setdefault(issue_id, {}).update(body.get("fields") or {})
+        labels = self.labels.setdefault(issue_id, set())
+        for op in (body.get("update") or {}).get("labels") or []:
+            if "add" in op:
+                labels.add(op["add"])
+            else:
+                labels.discard(op["remove"])
+        return 204, None
+
+
+class KillableJira:
+    """The real adapter, with a kill switch after each call went through."""
+
+    def __init__(self, adapter: JiraAdapter, switch: KillSwitch) -> None:
+        self.adapter, self.switch = adapter, switch
+        self.api_version = adapter.api_version
+
+    @property
+    def request_count(self) -> int:
+        return self.adapter.request_count
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        result = self.adapter.request(method, path, **kwargs)
+        self.switch.tick()
+        return result
+
+
+def make_adapter(sleeps: list[float] | None = None) -> JiraAdapter:
+    session = requests.Session()
+    session.auth = ("ann@example.test", TOKEN)
+    return JiraAdapter(session, BASE, sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
+                       max_retries=3)
+
+
+# ------------------------------------------------------------------------------------------- Odoo
+M2O = {
+    "account.analytic.line": {"project_id": "project.project", "task_id": "project.task"},
+    "project.task": {"project_id": "project.project", "erp_phase_id": "erp.project.phase"},
+    "erp.project.phase": {"project_id": "project.project", "task_id": "project.task"},
+    "erp.payment.milestone": {"project_id": "project.project", "invoice_id": "account.move"},
+}
+
+
+class OdooFake:
+    """Enough of Odoo for the sync: search_read with simple domains, create (lists), write, unlink,
+    and the addon's computed man-days and overdue flags."""
+
+    def __init__(self, switch: KillSwitch | None = None) -> None:
+        self.tables: dict[str, dict[int, dict[str, Any]]] = {}
+        self.rpc_calls = 0
+        self.writes = 0
+        self.switch = switch or KillSwitch()
+        self.faults: list[tuple[str, str, ConnectorError]] = []
+        self._next = 1
+
+    def insert(self, table: str, /, **values: Any) -> int:
+        rid = self._next
+        self._next += 1
+        self.tables.setdefault(table, {})[rid] = {"id": rid, **values}
+        return rid
+
+    def add_project(self, code: str, name: str, *, budget: float = 100.0, hours_per_day: float = 8.0,
+                    phases: tuple[tuple[str, float], ...] = (("analysis", 30.0), ("build", 70.0))) -> int:
+        pid = self.insert("project.project", name=name, erp_hours_per_day=hours_per_day, erp_man_day_budget=budget)
+        self.insert("ir.model.data", module="erp_playbook_rpc", model="project.project", name=f"{code}__project",
+                    res_id=pid)
+        for seq, (key, days) in enumerate(phases, 1):
+            task = self.insert("project.task", name=key.title(), project_id=pid, erp_item_key=key,
+                               erp_item_type="phase")
+            phase = self.insert("erp.project.phase", project_id=pid, key=key, name=key.title(), sequence=seq,
+                                task_id=task, budget_man_days=days)
+            self.tables["project.task"][task]["erp_phase_id"] = phase
+        return pid
+
+    def add_milestone(self, project_id: int, key: str, *, amount: float = 1000.0, date_due: str | bool = False,
+                      overdue_days: int = 0, invoice: dict[str, Any] | None = None) -> int:
+        invoice_id = self.insert("account.move", **invoice) if invoice else False
+        return self.insert("erp.payment.milestone", project_id=project_id, key=key, name=key.title(), sequence=1,
+                           amount=amount, invoice_id=invoice_id, signoff_state="signed", date_due=date_due,
+                           grace_days=30, days_overdue=overdue_days, is_overdue=overdue_days > 0)
+
+    def lines(self) -> list[dict[str, Any]]:
+        return list(self.tables.get("account.analytic.line", {}).values())
+
+    def fail(self, model: str, method: str, error: ConnectorError) -> None:
+        self.faults.append((model, method, error))
+
+    # -- RPC ------------------------------------------------------------------------------------------
+    def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
+        return self.execute(model, "search_read", domain, fields, **kw)
+
+    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        self.rpc_calls += 1
+        for i, (m, meth, error) in enumerate(self.faults):
+            if m == model and meth == method:
+                del self.faults[i]
+                raise error
+        result = getattr(self, f"_{method}")(model, *args, **kwargs)
+        self.switch.tick()
+        return result
+
+    def _search_read(self, model: str, domain: list[Any], fields: list[str], order: str | None = None) -> Any:
+        self._compute(model)
+        rows = [r for r in self.tables.get(model, {}).values() if _match(r, domain)]
+        return [{"id": r["id"], **{f: self._out(model, f, r.get(f, False)) for f in fields}} for r in rows]
+
+    def _out(self, model: str, name: str, value: Any) -> Any:
+        target = M2O.get(model, {}).get(name)
+        if target and value:
+            return [value, self.tables[target][value].get("name", "")]
+        return value
+
+    def _create(self, model: str, vals_list: list[dict[str, Any]]) -> list[int]:
+        table = self.tables.setdefault(model, {})
+        if model == "account.analytic.line":
+            taken = {r.get("erp_jira_worklog_id") for r in table.values()}
+            for vals in vals_list:
+                if vals.get("erp_jira_worklog_id") in taken:
+                    raise ConnectorError("Odoo refused create: This Jira worklog is already recorded")
+                taken.add(vals.get("erp_jira_worklog_id"))
+        self.writes += 1
+        return [self.insert(model, **vals) for vals in vals_list]
+
+    def _write(self, model: str, ids: list[int], vals: dict[str, Any]) -> bool:
+        self.writes += 1
+        for rid in ids:
+            self.tables[model][rid].update(vals)
+        return True
+
+    def _unlink(self, model: str, ids: list[int]) -> bool:
+        self.writes += 1
+        for rid in ids:
+            self.tables[model].pop(rid, None)
+        return True
+
+    def _compute(self, model: str) -> None:
+        lines = self.lines()
+        tasks = self.tables.get("project.task", {})
+        if model == "erp.project.phase":
+            for phase in self.tables.get(model, {}).values():
+                hpd = self.tables["project.project"][phase["project_id"]]["erp_hours_per_day"]
+                hours = sum(ln["unit_amount"] for ln in lines
+                            if ln.get("task_id") and tasks[ln["task_id"]].get("erp_phase_id") == phase["id"])
+                phase["spent_man_days"] = hours / hpd
+                phase["remaining_man_days"] = phase["budget_man_days"] - phase["spent_man_days"]
+        if model == "project.project":
+            for project in self.tables.get(model, {}).values():
+                hours = sum(ln["unit_amount"] for ln in lines if ln["project_id"] == project["id"])
+                project["erp_man_days_spent"] = hours / project["erp_hours_per_day"]
+                project["erp_man_days_remaining"] = project["erp_man_day_budget"] - project["erp_man_days_spent"]
+
+
+def _match(row: dict[str, Any], domain: list[Any]) -> bool:
+    stack: list[bool] = []
+    for term in reversed(domain):
+        if term == "|":
+            stack.append(stack.pop() | stack.pop())
+        elif term == "&":
+            stack.append(stack.pop() & stack.pop())
+        else:
+            name, op, value = term
+            have = row.get(name, False)
+            stack.append({"=": lambda h, v: h == v, "!=": lambda h, v: h != v,
+                          "in": lambda h, v: h in v, "not in": lambda h, v: h not in v}[op](have, value))
+    return all(stack)

@@ -1,0 +1,101 @@
+"""`playbook sync` as a user runs it: the summary, --json, and the exit code when a project fails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from connector.jira.adapter import JiraAdapter
+from tests.sync.conftest import World
+from tests.sync.fakes import TOKEN, make_adapter
+
+HOUR = 3600
+REAL_JIRA_FROM_SETTINGS = JiraAdapter.__dict__["from_settings"]
+
+
+@pytest.fixture
+def config(world: World, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(f"""
+[odoo]
+url = "http://odoo.example.test"
+db = "prod"
+user = "sync@example.test"
+password = "odoo-SECRET"
+
+[jira]
+url = "https://jira.example.test"
+user = "ann@example.test"
+token = "{TOKEN}"
+
+[sync]
+state = "{world.state_path}"
+
+[[projects]]
+code = "acme"
+odoo_project = "ACME ERP"
+jira_key = "ACME"
+
+[[projects]]
+code = "local"
+odoo_project = "Local only"
+
+[[projects]]
+code = "ghost"
+odoo_project = "Nowhere"
+""")
+    monkeypatch.setattr("connector.odoo.client.OdooClient.from_settings", lambda settings: world.odoo)
+    monkeypatch.setattr("connector.jira.adapter.JiraAdapter.from_settings", lambda settings: make_adapter())
+    return path
+
+
+def test_json_summary_and_non_zero_exit_when_a_project_failed(world: World, runner: CliRunner, config: Path) -> None:
+    world.jira.log(world.issues["analysis"], 4 * HOUR)
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    status = {p["code"]: p["status"] for p in data["projects"]}
+    assert status == {"acme": "ok", "local": "ok", "ghost": "failed"}
+    acme = data["projects"][0]
+    assert (acme["created"], acme["spent"]) == (1, 0.5)
+    assert TOKEN not in result.output and "odoo-SECRET" not in result.output
+
+
+def test_one_screen_summary_for_one_project(world: World, runner: CliRunner, config: Path) -> None:
+    next(m for m in world.odoo.tables["erp.payment.milestone"].values() if m["key"] == "signing").update(
+        is_overdue=True, days_overdue=3)
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "ACME"])
+    assert result.exit_code == 0, result.output
+    assert "Overdue payments" in result.stdout and "Signing" in result.stdout
+    assert "ghost" not in result.stdout
+
+
+def test_dry_run_and_since_options(world: World, runner: CliRunner, config: Path) -> None:
+    world.jira.log(world.issues["analysis"], HOUR)
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--dry-run",
+                                 "--since", "2025-01-01", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["dry_run"] is True and world.odoo.lines() == []
+
+
+def test_unknown_project_and_bad_since_are_clear_errors(runner: CliRunner, config: Path) -> None:
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "nope"])
+    assert result.exit_code == 2 and "no project 'nope'" in result.output
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--since", "yesterday"])
+    assert result.exit_code == 2 and "is not a date" in result.output
+
+
+def test_without_jira_settings_the_odoo_only_project_still_syncs(world: World, runner: CliRunner, config: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # the real JiraAdapter.from_settings, with the Jira URL missing
+    monkeypatch.setattr("connector.jira.adapter.JiraAdapter.from_settings", REAL_JIRA_FROM_SETTINGS)
+    config.write_text(config.read_text().replace('url = "https://jira.example.test"', ""))
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--project", "local", "--json"])
+    assert result.exit_code == 1, result.output
+    acme, local = json.loads(result.stdout)["projects"]
+    assert local["status"] == "ok"
+    assert acme["status"] == "failed" and "the Jira URL is not set" in acme["errors"][0]
