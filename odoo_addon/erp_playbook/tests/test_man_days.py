@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from psycopg2 import IntegrityError
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -76,3 +77,39 @@ class TestManDays(ErpPlaybookCase):
         self.log(self.phases["requirements"].task_id, 1, erp_jira_worklog_id="10001")
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
             self.log(self.phases["requirements"].task_id, 1, erp_jira_worklog_id="10001")
+
+    def test_signed_log_lines_cannot_be_changed_or_deleted(self):
+        line = self.log(self.phases["requirements"].task_id, 8)
+        line.action_erp_customer_confirm()
+        with self.assertRaisesRegex(UserError, "signed"):
+            line.unit_amount = 4
+        with self.assertRaisesRegex(UserError, "signed"):
+            line.unlink()
+        line.name = "typo fixed"  # the description is not what the customer signed for
+        self.env.invalidate_all()
+        self.assertAlmostEqual(self.phases["requirements"].signed_man_days, 1.0)
+
+    def test_only_a_manager_reopens_a_signed_log(self):
+        line = self.log(self.phases["requirements"].task_id, 8, confirmed=True)
+        user = self.env["res.users"].create(
+            {
+                "name": "PM without manager rights",
+                "login": "erp_pm_plain",
+                "groups_id": [(6, 0, [self.env.ref("erp_playbook.group_erp_user").id,
+                                      self.env.ref("hr_timesheet.group_hr_timesheet_approver").id])],
+            }
+        )
+        with self.assertRaises(AccessError):
+            line.with_user(user).action_erp_customer_unconfirm()
+        manager = self.env["res.users"].create(
+            {
+                "name": "ERP manager",
+                "login": "erp_manager_reopen",
+                "groups_id": [(6, 0, [self.env.ref("erp_playbook.group_erp_manager").id,
+                                      self.env.ref("hr_timesheet.group_timesheet_manager").id])],
+            }
+        )
+        line.with_user(manager).action_erp_customer_unconfirm()
+        line.unit_amount = 6
+        self.assertFalse(line.erp_customer_confirmed)
+
