@@ -1,0 +1,144 @@
+"""`playbook odoo doctor | install | provision`: a live Odoo over RPC."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from decimal import Decimal
+
+import click
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from cli.main import playbook_option, project_options
+from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_json
+from connector.odoo.client import OdooClient
+from connector.odoo.doctor import run_doctor
+from connector.odoo.install import install_addon
+from connector.odoo.provision import STEPS, Provisioner
+from connector.plan import KINDS, build_plan
+from connector.playbook.loader import load_playbook
+from connector.settings import load_settings
+
+DRY_RUN_OPTION = click.option("--dry-run", is_flag=True,
+                              help="Read the server and say what would change; write nothing.")
+MARKS = {"ok": "[green]ok  [/]", "warn": "[yellow]warn[/]", "fail": "[bold red]FAIL[/]"}
+
+
+def _client(ctx: click.Context) -> OdooClient:
+    root = ctx.find_root().obj or {}
+    return OdooClient.from_settings(load_settings(root.get("config")).odoo)
+
+
+@click.group()
+def odoo() -> None:
+    """A live Odoo over RPC: check the connection, install the addon, provision projects.
+
+    Connection settings: PLAYBOOK_ODOO_URL, PLAYBOOK_ODOO_DB, PLAYBOOK_ODOO_USER, PLAYBOOK_ODOO_PASSWORD
+    (or an API key; required on Odoo 19+), or the [odoo] table of the config file.
+    """
+
+
+@odoo.command()
+@JSON_OPTION
+@click.pass_context
+def doctor(ctx: click.Context, as_json: bool) -> None:
+    """Check URL, database, login, rights and the erp_playbook addon; say exactly what to fix.
+
+    Exit code 0: ready; 1: works with warnings (e.g. no addon: plain projects); 2: cannot provision.
+    """
+    report = run_doctor(_client(ctx))
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        for check in report.checks:
+            console.print(f"{MARKS[check.status]} {escape(check.name)}: {escape(check.detail)}")
+            if check.fix and check.status != "ok":
+                console.print(f"      [yellow]fix:[/] {escape(check.fix)}")
+        summary = {0: "[green]ready to provision[/]", 1: "[yellow]usable, see the warnings[/]",
+                   2: "[bold red]not usable yet: fix the failures above[/]"}[report.exit_code]
+        console.print(summary)
+    sys.exit(report.exit_code)
+
+
+@odoo.command()
+@playbook_option
+@click.option("--no-playbook", is_flag=True, help="Only install/upgrade the addon; do not load the playbook.")
+@click.option("--upgrade", is_flag=True, help="Upgrade even when the installed version is current.")
+@DRY_RUN_OPTION
+@JSON_OPTION
+@click.pass_context
+def install(ctx: click.Context, playbook_ref: str, no_playbook: bool, upgrade: bool, dry_run: bool,
+            as_json: bool) -> None:
+    """Install or upgrade the erp_playbook addon (it must be on the server's addons path), then load the playbook.
+
+    Needs an administrator. Rerunning changes nothing when the addon and the playbook are current.
+    """
+    pb = None if no_playbook else load_playbook(playbook_ref)
+    client = _client(ctx)
+    with err_console.status("installing erp_playbook (Odoo reloads its registry: up to a minute)",
+                            spinner="dots") if not (dry_run or as_json) else nullcontext():
+        result = install_addon(client, pb, upgrade=upgrade, dry_run=dry_run)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    version = result.version_after or result.version_before or "-"
+    console.print(f"erp_playbook: [bold]{result.action}[/] (was {result.state_before}, version {version})")
+    if result.playbook.get("key"):
+        p = result.playbook
+        console.print(f"playbook {p['key']} {p['version']}: {p.get('created', 0)} created, "
+                      f"{p.get('updated', 0)} updated, {p.get('archived', 0)} archived")
+    elif result.playbook.get("would_load"):
+        console.print(f"playbook {result.playbook['would_load']} would be loaded")
+    if dry_run:
+        console.print("[dim]dry run: nothing was written[/]")
+
+
+@odoo.command()
+@click.option("--project", "project_name", required=True, help="Project name (its code, a slug of it, keys the ids).")
+@click.option("--customer", default=None, help="Customer (res.partner) name; created when not found.")
+@project_options
+@LANG_OPTION
+@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True, hidden=True)
+@DRY_RUN_OPTION
+@JSON_OPTION
+@click.pass_context
+def provision(ctx: click.Context, project_name: str, customer: str | None, size: str, industry: str | None,
+              man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None, playbook_ref: str,
+              lang: str, batch_size: int, dry_run: bool, as_json: bool) -> None:
+    """Create the project, phases, checklist, deliverables, gates and payment milestones in Odoo.
+
+    Idempotent: rerunning creates only what is missing (never changes or deletes what exists), so a newer
+    playbook adds its new items and an interrupted run can simply be run again.
+    """
+    pb = load_playbook(playbook_ref)
+    plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
+                      hours_per_day=hours_per_day, project_name=project_name)
+    client = _client(ctx)
+    show_progress = not as_json and err_console.is_terminal
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err_console,
+                  transient=True, disable=not show_progress) as bar:
+        task = bar.add_task("connecting", total=len(STEPS))
+
+        def step(name: str) -> None:
+            bar.update(task, description=name, completed=STEPS.index(name) + 1)
+
+        result = Provisioner(client, plan, customer=customer, lang=lang, batch_size=batch_size,
+                             progress=step).run(dry_run=dry_run)
+    if as_json:
+        print_json({"project": {"code": plan.code, "name": plan.project_name}, **result.as_dict()})
+        return
+    verb = "would create" if dry_run else "created"
+    table = Table("kind", verb, "already there", "not representable",
+                  title=f"{plan.project_name} ({result.mode} Odoo, project id {result.project_id or '-'})")
+    for kind in KINDS:
+        table.add_row(kind.replace("_", " "), str(result.created[kind]), str(result.existing[kind]),
+                      str(result.skipped[kind]) if result.skipped[kind] else "")
+    console.print(table)
+    for note in result.unrepresented:
+        console.print(f"[yellow]not represented:[/] {escape(note)}")
+    if result.linked:
+        console.print(f"filled {result.linked} empty links left by an earlier run")
+    tail = "dry run: nothing was written" if dry_run else "rerun any time: only what is missing is added"
+    console.print(f"[dim]{result.rpc_calls} RPC calls; {tail}[/]")

@@ -1,0 +1,1 @@
+"""Odoo over RPC: client, doctor, addon install, provisioning (see docs/odoo-connector.md)."""

@@ -1,0 +1,301 @@
+"""Odoo over RPC: JSON-RPC through odoo-client-lib (Odoo ≤ 18), JSON-2 with an API key (Odoo 19+).
+
+odoo-client-lib's own transports use httpx with neither a configurable timeout nor TLS settings, and
+JSON-2 introspects every model first; so the HTTP layer here is a ``requests`` session (timeout, TLS
+verification, call counting, error mapping) and odoolib provides the login and model proxies on top.
+
+Every HTTP request counts in ``rpc_calls``: provisioning is measured in it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+import odoolib
+import requests
+from odoolib.rpc import Connector
+from odoolib.tools import AuthenticationError
+from pydantic import SecretStr
+
+from connector.errors import ConfigError
+from connector.odoo.errors import (
+    SETTINGS_HINT,
+    OdooAuthError,
+    OdooConnectionError,
+    OdooDatabaseError,
+    server_error,
+)
+from connector.settings import OdooSettings, require
+
+log = logging.getLogger(__name__)
+
+AUTH_HINT = ("check PLAYBOOK_ODOO_USER and PLAYBOOK_ODOO_PASSWORD (the login, not the name; "
+             "an API key from the user's Preferences › Account Security works as password)")
+# Odoo 19 deprecates /jsonrpc and /xmlrpc in favour of JSON-2; its API keys are bearer tokens.
+JSON2_FROM_MAJOR = 19
+_MISSING_DB = re.compile(r'database "([^"]+)" does not exist|KeyError: .?(\w+).?$')
+
+
+@dataclass(frozen=True)
+class ServerVersion:
+    server_version: str
+    info: tuple[Any, ...]
+
+    @property
+    def major(self) -> int:
+        try:
+            return int(self.info[0])
+        except (IndexError, TypeError, ValueError):
+            match = re.match(r"(?:saas~)?(\d+)", self.server_version)
+            return int(match.group(1)) if match else 0
+
+    def __str__(self) -> str:
+        return self.server_version
+
+
+def public_url(url: str) -> str:
+    """The URL without any user:password@ part, for messages."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def normalise_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"the Odoo URL {public_url(url)!r} is not an http(s) URL",
+                          "set PLAYBOOK_ODOO_URL to the server's root, e.g. https://erp.example.com")
+    # People paste the address bar: drop the web client's path.
+    path = re.sub(r"/(web|odoo)(/.*)?$", "", parts.path).rstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+class _Http:
+    """One requests session: timeout, TLS verification, call counting, transport errors as ConnectorError."""
+
+    def __init__(self, base_url: str, timeout: float, verify_tls: bool, session: requests.Session | None) -> None:
+        self.base_url = base_url
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        self.session.verify = verify_tls
+        self.calls = 0
+
+    def post(self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> requests.Response:
+        url = f"{self.base_url}{path}"
+        self.calls += 1
+        shown = public_url(self.base_url)
+        try:
+            response = self.session.post(url, json=payload, headers=headers, timeout=self.timeout)
+        except requests.exceptions.SSLError:
+            raise OdooConnectionError(
+                f"the TLS certificate of {shown} could not be verified",
+                "install the server's CA certificate (REQUESTS_CA_BUNDLE), or for a test server only "
+                "set verify_tls = false under [odoo]",
+            ) from None
+        except requests.exceptions.Timeout:
+            raise OdooConnectionError(f"{shown} did not answer within {self.timeout:g} s",
+                                      "check that Odoo runs and is not overloaded, or raise [odoo] timeout") from None
+        except requests.exceptions.ConnectionError:
+            raise OdooConnectionError(f"cannot connect to Odoo at {shown}",
+                                      f"{SETTINGS_HINT} (scheme, host, port) and that the server runs") from None
+        return response
+
+
+class JsonRpcConnector(Connector):
+    """odoolib connector for ``/jsonrpc`` over our session (odoolib's own one has a 5 s httpx timeout)."""
+
+    PROTOCOL = "jsonrpc"
+
+    def __init__(self, http: _Http) -> None:
+        self.http = http
+
+    def send(self, service_name: str, method: str, *args: Any) -> Any:
+        payload = {"jsonrpc": "2.0", "method": "call", "id": self.http.calls + 1,
+                   "params": {"service": service_name, "method": method, "args": list(args)}}
+        response = self.http.post("/jsonrpc", payload)
+        shown = public_url(self.http.base_url)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or ("result" not in body and "error" not in body):
+            raise OdooConnectionError(
+                f"{shown} answered HTTP {response.status_code} without Odoo's JSON-RPC: it is not an Odoo server",
+                f"{SETTINGS_HINT}: the root URL of Odoo, e.g. https://erp.example.com (no /web, no /odoo)",
+            )
+        if body.get("error"):
+            raise _jsonrpc_error(body["error"], service_name, method, args)
+        return body.get("result")
+
+
+def _jsonrpc_error(error: dict[str, Any], service: str, method: str, args: tuple[Any, ...]) -> Exception:
+    data = error.get("data") or {}
+    name = str(data.get("name") or "")
+    message = str(data.get("message") or error.get("message") or "")
+    db = args[0] if args and service in ("common", "object") else None
+    missing = _MISSING_DB.search(message) or _MISSING_DB.search(str(data.get("debug") or "")[-300:])
+    if db and missing and ("psycopg2" in name or "KeyError" in name or "does not exist" in message):
+        return OdooDatabaseError(f"the database {db!r} does not exist on this Odoo server",
+                                 "check PLAYBOOK_ODOO_DB / [odoo] db (`playbook odoo doctor` lists the databases)")
+    if name.endswith("AccessDenied") and service == "common":
+        return OdooAuthError("Odoo refused the login", AUTH_HINT)
+    where = f"{args[3]}.{args[4]}" if service == "object" and len(args) > 4 else f"{service}.{method}"
+    return server_error(name or "error", message, where)
+
+
+class Json2Backend:
+    """``POST /json/2/<model>/<method>`` with the API key as bearer (Odoo 19+): named arguments only."""
+
+    # JSON-2 has no positional arguments: the names of the ones this connector passes positionally.
+    POSITIONAL: ClassVar[dict[str, tuple[str, ...]]] = {
+        "create": ("vals_list",), "search": ("domain",), "search_count": ("domain",),
+        "search_read": ("domain", "fields"), "read_group": ("domain", "fields", "groupby"),
+        "load": ("fields", "data"), "fields_get": ("allfields", "attributes"), "load_playbook": ("data",),
+        "read": ("fields",), "write": ("vals",), "has_access": ("operation",), "has_group": ("group_ext_id",),
+        "update_list": (), "context_get": (), "unlink": (), "button_immediate_install": (),
+        "button_immediate_upgrade": (),
+    }
+    RECORD_METHODS = frozenset({"read", "write", "unlink", "has_access", "has_group", "button_immediate_install",
+                                "button_immediate_upgrade"})
+
+    def __init__(self, http: _Http, db: str, api_key: SecretStr) -> None:
+        self.http = http
+        self.db = db
+        self.api_key = api_key
+
+    def body(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        data = dict(kwargs)
+        rest = list(args)
+        if method in self.RECORD_METHODS and rest:
+            data["ids"] = rest.pop(0)
+        names = self.POSITIONAL.get(method)
+        if rest and (names is None or len(rest) > len(names)):
+            raise ConfigError(f"{method} cannot be called with positional arguments over JSON-2",
+                              "pass them as keyword arguments")
+        data.update(zip(names or (), rest, strict=False))
+        return data
+
+    def execute(self, model: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        headers = {"Authorization": f"bearer {self.api_key.get_secret_value()}", "X-Odoo-Database": self.db}
+        response = self.http.post(f"/json/2/{model}/{method}", self.body(method, args, kwargs), headers)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code == 200:
+            return body
+        if response.status_code == 401:
+            raise OdooAuthError("Odoo refused the API key", AUTH_HINT)
+        if response.status_code == 404 and not isinstance(body, dict):
+            raise OdooConnectionError(f"{public_url(self.http.base_url)} has no JSON-2 endpoint",
+                                      f"{SETTINGS_HINT}: the root URL of an Odoo 19+ server")
+        body = body if isinstance(body, dict) else {}
+        raise server_error(str(body.get("name") or f"HTTP {response.status_code}"),
+                           str(body.get("message") or response.reason), f"{model}.{method}")
+
+    def login(self, login: str) -> int:
+        ids = self.execute("res.users", "search", ([["login", "=", login]],), {"limit": 1})
+        if not ids:
+            raise OdooAuthError(f"the API key does not belong to the user {login!r}", AUTH_HINT)
+        return int(ids[0])
+
+
+class OdooClient:
+    """A logged-in Odoo user. Lazy: the first call connects; ``connect()`` does it up front."""
+
+    def __init__(self, url: str, db: str, user: str, password: SecretStr | str, *, timeout: float = 120.0,
+                 verify_tls: bool = True, protocol: str = "auto", session: requests.Session | None = None) -> None:
+        self.url = normalise_url(url)
+        self.db = db
+        self.user = user
+        self._password = password if isinstance(password, SecretStr) else SecretStr(password)
+        if protocol not in ("auto", "jsonrpc", "json2"):
+            raise ConfigError(f"unknown Odoo protocol {protocol!r}", "use auto, jsonrpc or json2")
+        self.protocol = protocol
+        self._http = _Http(self.url, timeout, verify_tls, session)
+        self._version: ServerVersion | None = None
+        self._connection: odoolib.Connection | None = None
+        self._json2: Json2Backend | None = None
+        self.uid: int | None = None
+
+    @classmethod
+    def from_settings(cls, settings: OdooSettings, **kwargs: Any) -> OdooClient:
+        require(settings.url, "the Odoo URL", "PLAYBOOK_ODOO_URL")
+        require(settings.db, "the Odoo database", "PLAYBOOK_ODOO_DB")
+        require(settings.user, "the Odoo user", "PLAYBOOK_ODOO_USER")
+        require(settings.password, "the Odoo password or API key", "PLAYBOOK_ODOO_PASSWORD")
+        assert settings.url and settings.db and settings.user and settings.password
+        return cls(settings.url, settings.db, settings.user, settings.password, timeout=settings.timeout,
+                   verify_tls=settings.verify_tls, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"OdooClient({public_url(self.url)!r}, db={self.db!r}, user={self.user!r})"
+
+    @property
+    def rpc_calls(self) -> int:
+        return self._http.calls
+
+    @property
+    def connector(self) -> JsonRpcConnector:
+        return JsonRpcConnector(self._http)
+
+    def call(self, service: str, method: str, *args: Any) -> Any:
+        """A raw JSON-RPC service call (``common``, ``db``, ``object``)."""
+        return self.connector.send(service, method, *args)
+
+    @property
+    def version(self) -> ServerVersion:
+        if self._version is None:
+            info = self.call("common", "version")
+            self._version = ServerVersion(str(info.get("server_version", "?")),
+                                          tuple(info.get("server_version_info") or ()))
+        return self._version
+
+    @property
+    def uses_json2(self) -> bool:
+        if self.protocol == "auto":
+            return self.version.major >= JSON2_FROM_MAJOR
+        return self.protocol == "json2"
+
+    def connect(self) -> OdooClient:
+        """Reach the server, read its version and log in; raises a ConnectorError saying what to fix."""
+        if self.uid is not None:
+            return self
+        if self.uses_json2:
+            self._json2 = Json2Backend(self._http, self.db, self._password)
+            self.uid = self._json2.login(self.user)
+            return self
+        connection = odoolib.Connection(self.connector, self.db, self.user, self._password.get_secret_value())
+        try:
+            connection.check_login(force=True)
+        except AuthenticationError:
+            raise OdooAuthError(f"Odoo refused the login of {self.user!r} on database {self.db!r}",
+                                AUTH_HINT) from None
+        self._connection = connection
+        self.uid = int(connection.user_id)
+        return self
+
+    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``execute_kw(model, method, args, kwargs)`` as the logged-in user."""
+        self.connect()
+        log.debug("rpc %s.%s", model, method)
+        if self._json2 is not None:
+            return self._json2.execute(model, method, args, kwargs)
+        assert self._connection is not None
+        return self._connection.get_service("object").execute_kw(
+            self.db, self.uid, self._password.get_secret_value(), model, method, list(args), kwargs)
+
+    def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
+        return list(self.execute(model, "search_read", domain, fields, **kw) or [])
+
+    def create(self, model: str, vals_list: list[dict[str, Any]], **kw: Any) -> list[int]:
+        """Batched create: one call for the whole list."""
+        if not vals_list:
+            return []
+        ids = self.execute(model, "create", vals_list, **kw)
+        return list(ids) if isinstance(ids, list) else [ids]
