@@ -1,0 +1,278 @@
+"""Build a ``ProjectSnapshot`` from a live Odoo with the ``erp_playbook`` addon, in about ten RPC calls.
+
+``odoo`` is anything with ``execute(model, method, *args, **kwargs)`` (``connector.odoo.client.OdooClient``,
+the test harness's ``OdooDatabase``, or a fake). Only ``search_read``, ``read``, ``read_group`` and
+``search_count`` are used, so a read-only user in the addon's user group is enough.
+
+Man-days are hours summed by ``read_group`` (in SQL) over lines dated on or before the report date, divided by
+the project's hours per day — the addon's own formula, so an up-to-date snapshot matches the Odoo screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, Protocol
+
+from connector.errors import ConnectorError
+from connector.playbook.model import Playbook
+from connector.reports.register import register_from_tags
+from connector.reports.snapshot import (
+    GateSnap,
+    PaymentSnap,
+    PhaseSnap,
+    ProjectInfo,
+    ProjectSnapshot,
+    RegisterItem,
+    TaskSnap,
+    TimesheetLine,
+)
+
+# The connector's external ids live in their own module (see docs/architecture.md).
+RPC_MODULE = "erp_playbook_rpc"
+
+RegisterReader = Callable[[list[TaskSnap]], list[RegisterItem]]
+
+
+class OdooExecutor(Protocol):
+    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any: ...
+
+
+class ReportDataError(ConnectorError):
+    """The project or phase a report asks for is not in Odoo (or the addon is missing)."""
+
+
+# --- value helpers: Odoo sends False for empty values and [id, name] for many2one ---------------------
+def _id(value: Any) -> int | None:
+    return int(value[0]) if isinstance(value, (list, tuple)) and value else None
+
+
+def _name(value: Any) -> str | None:
+    return str(value[1]) if isinstance(value, (list, tuple)) and len(value) > 1 else None
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _str(value: Any) -> str | None:
+    return str(value) if value not in (None, False, "") else None
+
+
+def _float(value: Any) -> float:
+    return float(value or 0.0)
+
+
+class OdooReportSource:
+    """Reads one project for a report. Keep calls few: every one is a round trip to a remote server."""
+
+    def __init__(self, odoo: OdooExecutor, playbook: Playbook | None = None,
+                 register_reader: RegisterReader | None = None) -> None:
+        self.odoo = odoo
+        self.playbook = playbook
+        self.register_reader = register_reader or (lambda tasks: register_from_tags(tasks, playbook))
+
+    # --- project ------------------------------------------------------------------------------------
+    def _check_addon(self) -> None:
+        if not self.odoo.execute("ir.model", "search_count", [["model", "=", "erp.project.phase"]]):
+            raise ReportDataError("the erp_playbook addon is not installed in this Odoo database",
+                                  "install it with `playbook odoo install`, then provision the project")
+
+    def resolve_project(self, ref: str) -> tuple[int, str | None]:
+        """(project id, code) for an id, a connector project code (external id) or an exact project name."""
+        ref = ref.strip()
+        if ref.isdigit():
+            found = self.odoo.execute("project.project", "search", [["id", "=", int(ref)]])
+            if found:
+                return int(found[0]), None
+        xmlid = self.odoo.execute("ir.model.data", "search_read",
+                                  [["module", "=", RPC_MODULE], ["model", "=", "project.project"],
+                                   ["name", "=", f"{ref}__project"]], fields=["res_id"], limit=1)
+        if xmlid:
+            return int(xmlid[0]["res_id"]), ref
+        named = self.odoo.execute("project.project", "search_read", [["name", "=", ref]], fields=["id"], limit=2)
+        if len(named) == 1:
+            return int(named[0]["id"]), None
+        if len(named) > 1:
+            raise ReportDataError(f"more than one Odoo project is named {ref!r}",
+                                  "pass the project's id or its connector code (`--project <code>`) instead")
+        similar = self.odoo.execute("project.project", "search_read", [["name", "ilike", ref]],
+                                    fields=["name"], limit=5)
+        known = ", ".join(repr(row["name"]) for row in similar)
+        raise ReportDataError(
+            f"no Odoo project {ref!r} (looked for an id, the code's external id and an exact name)",
+            f"did you mean {known}?" if known else "check the project's name in Odoo, or its code in the config file",
+        )
+
+    def _project_info(self, project_id: int, code: str | None) -> ProjectInfo:
+        row = self.odoo.execute(
+            "project.project", "read", [project_id],
+            fields=["name", "partner_id", "company_id", "user_id", "erp_playbook_id", "erp_size", "erp_industry",
+                    "erp_man_day_budget", "erp_hours_per_day", "erp_contract_amount", "currency_id",
+                    "date_start", "date"],
+        )[0]
+        return ProjectInfo(
+            id=project_id, name=row["name"], code=code, customer=_name(row["partner_id"]),
+            company=_name(row["company_id"]), manager=_name(row["user_id"]),
+            playbook_key=_name(row["erp_playbook_id"]), size=_str(row["erp_size"]),
+            industry=_str(row["erp_industry"]), man_day_budget=_float(row["erp_man_day_budget"]),
+            hours_per_day=_float(row["erp_hours_per_day"]) or 8.0,
+            contract_amount=_float(row["erp_contract_amount"]), currency=_name(row["currency_id"]),
+            date_start=_date(row["date_start"]), date_end=_date(row["date"]),
+        )
+
+    # --- the snapshot ---------------------------------------------------------------------------------
+    def snapshot(self, project_ref: str, as_of: date, *, lines_from: date | None = None,
+                 lines_to: date | None = None, phase_key: str | None = None) -> ProjectSnapshot:
+        """The project as of ``as_of``; ``lines`` holds the timesheet lines between ``lines_from`` and
+        ``lines_to`` (inclusive), or of phase ``phase_key`` up to ``as_of``."""
+        self._check_addon()
+        project_id, code = self.resolve_project(project_ref)
+        info = self._project_info(project_id, code)
+        per_day = info.hours_per_day
+        in_project = [["project_id", "=", project_id]]
+
+        hours = self._hours_by_phase(project_id, as_of)
+        phase_rows = self.odoo.execute(
+            "erp.project.phase", "search_read", in_project,
+            fields=["key", "name", "sequence", "state", "date_start", "date_done", "budget_man_days",
+                    "item_count", "item_done_count"], order="sequence, id",
+        )
+        phases = [
+            PhaseSnap(
+                id=row["id"], key=row["key"], name=row["name"], sequence=row["sequence"], state=row["state"],
+                date_start=_date(row["date_start"]), date_done=_date(row["date_done"]),
+                budget_man_days=_float(row["budget_man_days"]),
+                spent_man_days=hours.get((row["id"], None), 0.0) / per_day,
+                signed_man_days=hours.get((row["id"], True), 0.0) / per_day,
+                item_count=int(row["item_count"] or 0), item_done_count=int(row["item_done_count"] or 0),
+            )
+            for row in phase_rows
+        ]
+        phase_ids = {p.id for p in phases}
+        unphased = sum(v for (pid, c), v in hours.items() if c is None and pid not in phase_ids)
+        unphased_signed = sum(v for (pid, c), v in hours.items() if c is True and pid not in phase_ids)
+
+        selected_phase = None
+        if phase_key is not None:
+            selected_phase = find_phase(phases, phase_key)
+
+        tasks = self._tasks(project_id)
+        return ProjectSnapshot(
+            project=info, as_of=as_of, phases=phases, gates=self._gates(project_id),
+            payments=self._payments(project_id), tasks=tasks, register_items=self.register_reader(tasks),
+            lines=self._lines(project_id, per_day, as_of, lines_from, lines_to, selected_phase),
+            lines_from=lines_from, lines_to=lines_to, lines_phase_id=selected_phase.id if selected_phase else None,
+            unphased_spent_man_days=unphased / per_day, unphased_signed_man_days=unphased_signed / per_day,
+        )
+
+    def _hours_by_phase(self, project_id: int, as_of: date) -> dict[tuple[int | None, bool | None], float]:
+        """{(phase id, None): all hours, (phase id, True): confirmed hours}; phase id None = outside phases."""
+        groups = self.odoo.execute(
+            "account.analytic.line", "read_group",
+            [["project_id", "=", project_id], ["date", "<=", as_of.isoformat()]],
+            ["unit_amount:sum"], ["erp_phase_id", "erp_customer_confirmed"], lazy=False,
+        )
+        out: dict[tuple[int | None, bool | None], float] = {}
+        for group in groups:
+            phase = _id(group["erp_phase_id"])
+            amount = _float(group["unit_amount"])
+            out[(phase, None)] = out.get((phase, None), 0.0) + amount
+            if group["erp_customer_confirmed"]:
+                out[(phase, True)] = out.get((phase, True), 0.0) + amount
+        return out
+
+    def _tasks(self, project_id: int) -> list[TaskSnap]:
+        rows = self.odoo.execute(
+            "project.task", "search_read", [["project_id", "=", project_id]],
+            fields=["name", "erp_phase_id", "erp_item_key", "erp_item_type", "erp_deliverable_kind", "state",
+                    "stage_id", "date_deadline", "user_ids", "tag_ids"], order="id",
+        )
+        tag_ids = sorted({t for row in rows for t in row["tag_ids"]})
+        user_ids = sorted({u for row in rows for u in row["user_ids"]})
+        tags = self._names("project.tags", tag_ids)
+        users = self._names("res.users", user_ids)
+        return [
+            TaskSnap(
+                id=row["id"], name=row["name"], phase_id=_id(row["erp_phase_id"]), item_key=_str(row["erp_item_key"]),
+                item_type=_str(row["erp_item_type"]), deliverable_kind=_str(row["erp_deliverable_kind"]),
+                state=row["state"], stage=_name(row["stage_id"]), deadline=_date(row["date_deadline"]),
+                assignees=[users[u] for u in row["user_ids"] if u in users],
+                tags=[tags[t] for t in row["tag_ids"] if t in tags],
+            )
+            for row in rows
+        ]
+
+    def _names(self, model: str, ids: Sequence[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        return {row["id"]: row["name"] for row in self.odoo.execute(model, "read", list(ids), fields=["name"])}
+
+    def _gates(self, project_id: int) -> list[GateSnap]:
+        rows = self.odoo.execute(
+            "erp.signoff", "search_read", [["project_id", "=", project_id]],
+            fields=["key", "name", "phase_id", "hard", "blocks_phase_id", "state", "document", "date_requested",
+                    "date_signed", "signer_id", "signed_by_name"], order="sequence, id",
+        )
+        return [
+            GateSnap(
+                id=row["id"], key=row["key"], name=row["name"], phase_id=_id(row["phase_id"]), hard=bool(row["hard"]),
+                blocks_phase_id=_id(row["blocks_phase_id"]), state=row["state"], document=_str(row["document"]),
+                date_requested=_date(row["date_requested"]), date_signed=_date(row["date_signed"]),
+                signer=_str(row["signed_by_name"]) or _name(row["signer_id"]),
+            )
+            for row in rows
+        ]
+
+    def _payments(self, project_id: int) -> list[PaymentSnap]:
+        rows = self.odoo.execute(
+            "erp.payment.milestone", "search_read", [["project_id", "=", project_id]],
+            fields=["key", "name", "percent", "amount", "signoff_id", "invoice_id", "payment_state",
+                    "amount_residual", "date_due", "grace_days", "delay_days"], order="sequence, id",
+        )
+        return [
+            PaymentSnap(
+                id=row["id"], key=row["key"], name=row["name"], percent=_float(row["percent"]),
+                amount=_float(row["amount"]), signoff_id=_id(row["signoff_id"]), invoice=_name(row["invoice_id"]),
+                payment_state=_str(row["payment_state"]),
+                amount_residual=_float(row["amount_residual"]) if row["invoice_id"] else None,
+                date_due=_date(row["date_due"]), grace_days=int(row["grace_days"] or 0),
+                delay_days=int(row["delay_days"] or 0),
+            )
+            for row in rows
+        ]
+
+    def _lines(self, project_id: int, per_day: float, as_of: date, lines_from: date | None, lines_to: date | None,
+               phase: PhaseSnap | None) -> list[TimesheetLine]:
+        if phase is None and lines_from is None:
+            return []
+        domain: list[Any] = [["project_id", "=", project_id], ["date", "<=", (lines_to or as_of).isoformat()]]
+        if lines_from is not None:
+            domain.append(["date", ">=", lines_from.isoformat()])
+        if phase is not None:
+            domain.append(["erp_phase_id", "=", phase.id])
+        rows = self.odoo.execute(
+            "account.analytic.line", "search_read", domain,
+            fields=["date", "erp_phase_id", "task_id", "employee_id", "name", "unit_amount",
+                    "erp_customer_confirmed", "erp_confirmed_date"], order="date, id",
+        )
+        return [
+            TimesheetLine(
+                id=row["id"], date=_date(row["date"]) or as_of, phase_id=_id(row["erp_phase_id"]),
+                task=_name(row["task_id"]), employee=_name(row["employee_id"]),
+                description="" if row["name"] in (False, "/") else str(row["name"]),
+                hours=_float(row["unit_amount"]), man_days=_float(row["unit_amount"]) / per_day,
+                confirmed=bool(row["erp_customer_confirmed"]), confirmed_date=_date(row["erp_confirmed_date"]),
+            )
+            for row in rows
+        ]
+
+
+def find_phase(phases: Sequence[PhaseSnap], ref: str) -> PhaseSnap:
+    """A phase by key, sequence number or exact name; a clear error listing the keys otherwise."""
+    wanted = ref.strip()
+    for phase in phases:
+        if wanted in (phase.key, phase.name) or (wanted.isdigit() and int(wanted) == phase.sequence):
+            return phase
+    keys = ", ".join(p.key for p in phases) or "none: the project has no phases yet"
+    raise ReportDataError(f"the project has no phase {ref!r}", f"use one of the phase keys: {keys}")
