@@ -12,7 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from cli.main import project_options
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_json
+from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json
+from connector.checks import exit_code
 from connector.jira.adapter import JiraAdapter
 from connector.jira.doctor import run_doctor
 from connector.jira.issues import issue_specs, property_value
@@ -38,23 +39,19 @@ def _settings(ctx: click.Context) -> Settings:
 @JSON_OPTION
 @click.pass_context
 def doctor(ctx: click.Context, project_key: str | None, as_json: bool) -> None:
-    """Check credentials, deployment type, permissions and what already exists. Exits non-zero on a problem."""
+    """Check credentials, deployment type, permissions and what already exists; say exactly what to fix.
+
+    Exit code 0: ready; 2: something would make provisioning fail.
+    """
     if project_key:
         check_project_key(project_key)
-    findings = run_doctor(_settings(ctx).jira, load_templates(), project_key)
-    problems = [f for f in findings if not f.ok]
+    checks = run_doctor(_settings(ctx).jira, load_templates(), project_key)
+    code = exit_code(checks)
     if as_json:
-        print_json({"ok": not problems, "findings": [f.as_dict() for f in findings]})
+        print_json({"ok": code == 0, "exit_code": code, "checks": [c.as_dict() for c in checks]})
     else:
-        for f in findings:
-            mark = "[green]ok[/]     " if f.ok else "[bold red]problem[/]"
-            console.print(f"{mark} {escape(f.check)}: {escape(f.detail)}")
-            if f.hint:
-                console.print(f"        [yellow]fix:[/] {escape(f.hint)}")
-        if problems:
-            err_console.print(f"[bold red]{len(problems)} problem(s)[/]: provisioning would fail; fix them first")
-    if problems:
-        sys.exit(1)
+        print_checks(checks, code)
+    sys.exit(code)
 
 
 @jira.command("provision")

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from cli.main import playbook_option, project_options
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_json
+from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json
 from connector.odoo.client import OdooClient
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
@@ -23,7 +23,6 @@ from connector.settings import load_settings
 
 DRY_RUN_OPTION = click.option("--dry-run", is_flag=True,
                               help="Read the server and say what would change; write nothing.")
-MARKS = {"ok": "[green]ok  [/]", "warn": "[yellow]warn[/]", "fail": "[bold red]FAIL[/]"}
 
 
 def _client(ctx: click.Context) -> OdooClient:
@@ -52,13 +51,7 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(report.as_dict())
     else:
-        for check in report.checks:
-            console.print(f"{MARKS[check.status]} {escape(check.name)}: {escape(check.detail)}")
-            if check.fix and check.status != "ok":
-                console.print(f"      [yellow]fix:[/] {escape(check.fix)}")
-        summary = {0: "[green]ready to provision[/]", 1: "[yellow]usable, see the warnings[/]",
-                   2: "[bold red]not usable yet: fix the failures above[/]"}[report.exit_code]
-        console.print(summary)
+        print_checks(report.checks, report.exit_code)
     sys.exit(report.exit_code)
 
 

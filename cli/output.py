@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +11,9 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
+
+from connector.checks import Check
 
 console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -47,3 +51,17 @@ def fmt_num(value: Decimal | float | int) -> str:
     if d == d.to_integral_value():
         return f"{int(d):,}"
     return f"{d:,.2f}".rstrip("0").rstrip(".")
+
+
+CHECK_MARKS = {"ok": "[green]ok  [/]", "warn": "[yellow]warn[/]", "fail": "[bold red]FAIL[/]"}
+CHECK_VERDICTS = {0: "[green]ready to provision[/]", 1: "[yellow]usable, see the warnings[/]",
+                  2: "[bold red]not usable yet: fix the failures above[/]"}
+
+
+def print_checks(checks: Iterable[Check], code: int) -> None:
+    """A doctor's checks, one line each with its fix, then the verdict that matches the exit code."""
+    for check in checks:
+        console.print(f"{CHECK_MARKS[check.status]} {escape(check.name)}: {escape(check.detail)}")
+        if check.fix and check.status != "ok":
+            console.print(f"      [yellow]fix:[/] {escape(check.fix)}")
+    console.print(CHECK_VERDICTS[code])

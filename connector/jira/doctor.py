@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from typing import Any
 
+from connector.checks import Check
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter, JiraError
 from connector.jira.templates import JiraTemplates
@@ -21,30 +21,19 @@ PERMISSIONS = {
 DEPLOYMENTS = {"Cloud": "cloud", "Server": "server", "DataCenter": "server"}
 
 
-@dataclass
-class Finding:
-    check: str
-    ok: bool
-    detail: str
-    hint: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def run_doctor(settings: JiraSettings, templates: JiraTemplates, project_key: str | None = None, *,
-               make_adapter: Callable[[JiraSettings], JiraAdapter] = JiraAdapter.from_settings) -> list[Finding]:
-    findings: list[Finding] = []
+               make_adapter: Callable[[JiraSettings], JiraAdapter] = JiraAdapter.from_settings) -> list[Check]:
+    findings: list[Check] = []
     try:
         jira = make_adapter(settings)
     except ConnectorError as exc:
-        return [Finding("settings", False, exc.message, exc.hint)]
+        return [Check("settings", "fail", exc.message, exc.hint)]
     try:
         me = jira.request("GET", jira.api("myself")) or {}
     except JiraError as exc:
-        return [Finding("auth", False, exc.message, exc.hint)]
+        return [Check("auth", "fail", exc.message, exc.hint)]
     who = me.get("emailAddress") or me.get("displayName") or me.get("name") or "?"
-    findings.append(Finding("auth", True, f"signed in as {who} ("
+    findings.append(Check("auth", "ok", f"signed in as {who} ("
                             + ("API token, basic auth" if jira.api_version == "3" else "personal access token")
                             + ")"))
     try:
@@ -54,24 +43,24 @@ def run_doctor(settings: JiraSettings, templates: JiraTemplates, project_key: st
         _permissions(jira, project_key if project_exists else None,
                      needs_admin=bool(missing_site) or not project_exists, findings=findings)
     except JiraError as exc:
-        findings.append(Finding("jira", False, exc.message, exc.hint))
+        findings.append(Check("jira", "fail", exc.message, exc.hint))
     return findings
 
 
-def _deployment(jira: JiraAdapter, settings: JiraSettings, findings: list[Finding]) -> None:
+def _deployment(jira: JiraAdapter, settings: JiraSettings, findings: list[Check]) -> None:
     info = jira.request("GET", jira.api("serverInfo")) or {}
     kind = str(info.get("deploymentType", "?"))
     version = info.get("version", "?")
     expected = DEPLOYMENTS.get(kind)
     if expected and expected != settings.deployment:
-        findings.append(Finding("deployment", False, f"the site is Jira {kind} {version} but the settings say "
+        findings.append(Check("deployment", "fail", f"the site is Jira {kind} {version} but the settings say "
                                 f"deployment = {settings.deployment!r}",
                                 f"set PLAYBOOK_JIRA_DEPLOYMENT={expected} (or deployment = \"{expected}\" in [jira])"))
     else:
-        findings.append(Finding("deployment", True, f"Jira {kind} {version}, REST API v{jira.api_version}"))
+        findings.append(Check("deployment", "ok", f"Jira {kind} {version}, REST API v{jira.api_version}"))
 
 
-def _site_objects(jira: JiraAdapter, templates: JiraTemplates, findings: list[Finding]) -> list[str]:
+def _site_objects(jira: JiraAdapter, templates: JiraTemplates, findings: list[Check]) -> list[str]:
     """Issue types, fields and workflow the templates need; returns what provisioning would still create."""
     types = {str(t.get("name", "")).casefold() for t in jira.request("GET", jira.api("issuetype")) or []}
     missing_types = [t.name for t in templates.issue_types if t.name.casefold() not in types]
@@ -80,30 +69,30 @@ def _site_objects(jira: JiraAdapter, templates: JiraTemplates, findings: list[Fi
     missing_fields = [f.name for f in templates.fields if f.name.casefold() not in fields]
     epic = next((t for t in templates.issue_types if t.builtin), None)
     if epic and epic.name in missing_types:
-        findings.append(Finding("issue types", False, f"no {epic.name!r} issue type on this site (phases are epics)",
+        findings.append(Check("issue types", "fail", f"no {epic.name!r} issue type on this site (phases are epics)",
                                 "enable Jira Software epics, or name the site's epic type in "
                                 "jira_templates/issue_types.yaml"))
         missing_types.remove(epic.name)
-    findings.append(Finding("issue types", True, "all present" if not missing_types
+    findings.append(Check("issue types", "ok", "all present" if not missing_types
                             else f"provisioning will create: {', '.join(missing_types)}"))
-    findings.append(Finding("fields", True, "all present" if not missing_fields
+    findings.append(Check("fields", "ok", "all present" if not missing_fields
                             else f"provisioning will create: {', '.join(missing_fields)}"))
     missing = missing_types + missing_fields
     if jira.api_version == "3":
         name = templates.workflow_name
         found = jira.request("GET", jira.api("workflows/search"), params={"queryString": name}) or {}
         if any(w.get("name") == name for w in found.get("values", [])):
-            findings.append(Finding("workflow", True, f"{name!r} present"))
+            findings.append(Check("workflow", "ok", f"{name!r} present"))
         else:
-            findings.append(Finding("workflow", True, f"provisioning will create {name!r}"))
+            findings.append(Check("workflow", "ok", f"provisioning will create {name!r}"))
             missing.append(name)
     else:
-        findings.append(Finding("workflow", True, "Data Center: import jira_templates/workflow-signoff.json by hand "
+        findings.append(Check("workflow", "ok", "Data Center: import jira_templates/workflow-signoff.json by hand "
                                 "(docs/jira.md)"))
     return missing
 
 
-def _project(jira: JiraAdapter, templates: JiraTemplates, key: str | None, findings: list[Finding]) -> bool:
+def _project(jira: JiraAdapter, templates: JiraTemplates, key: str | None, findings: list[Check]) -> bool:
     if key is None:
         return True  # nothing to create: only the site is checked
     try:
@@ -111,23 +100,23 @@ def _project(jira: JiraAdapter, templates: JiraTemplates, key: str | None, findi
     except JiraError as exc:
         if exc.status != 404:
             raise
-        findings.append(Finding("project", True, f"{key} does not exist yet: provisioning will create it"))
+        findings.append(Check("project", "ok", f"{key} does not exist yet: provisioning will create it"))
         return False
     try:
         value = jira.request("GET", jira.api(f"project/{key}/properties/{templates.property_key}")) or {}
         tag = value.get("value") or {}
-        findings.append(Finding("project", True, f"{key} exists, provisioned from {tag.get('playbook')} "
+        findings.append(Check("project", "ok", f"{key} exists, provisioned from {tag.get('playbook')} "
                                 f"{tag.get('version')} (a re-run adds only what is new)"))
     except JiraError as exc:
         if exc.status != 404:
             raise
-        findings.append(Finding("project", True, f"{key} exists, not yet provisioned by erp-playbook: provisioning "
+        findings.append(Check("project", "ok", f"{key} exists, not yet provisioned by erp-playbook: provisioning "
                                 "adds the issues (check it has the issue types above)"))
     return True
 
 
 def _permissions(jira: JiraAdapter, project_key: str | None, *, needs_admin: bool,
-                 findings: list[Finding]) -> None:
+                 findings: list[Check]) -> None:
     params: dict[str, Any] = {"permissions": ",".join(PERMISSIONS)}
     if project_key:
         params["projectKey"] = project_key
@@ -136,12 +125,12 @@ def _permissions(jira: JiraAdapter, project_key: str | None, *, needs_admin: boo
     for key, why in PERMISSIONS.items():
         granted = bool((have.get(key) or {}).get("havePermission"))
         if granted:
-            findings.append(Finding(f"permission {key}", True, "granted"))
+            findings.append(Check(f"permission {key}", "ok", "granted"))
         elif key == "ADMINISTER" and not needs_admin:
-            findings.append(Finding(f"permission {key}", True, "not granted, not needed: everything exists"))
+            findings.append(Check(f"permission {key}", "ok", "not granted, not needed: everything exists"))
         else:
             where = f" in project {project_key}" if project_key and key != "ADMINISTER" else ""
-            findings.append(Finding(f"permission {key}", False, f"missing{where}: needed to {why}",
+            findings.append(Check(f"permission {key}", "fail", f"missing{where}: needed to {why}",
                                     "ask a Jira administrator to grant it"
                                     + (" (global permission 'Administer Jira')" if key == "ADMINISTER" else
                                        " in the project's permission scheme")))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from connector.checks import Check, Status, exit_code
 from connector.errors import ConnectorError
 from connector.odoo.client import OdooClient, public_url
 from connector.odoo.errors import OdooAccessError, OdooDatabaseError
@@ -12,7 +13,6 @@ from connector.odoo.provision import addon_installed
 
 ADDON = "erp_playbook"
 ADDON_DEPENDS = ("project", "hr_timesheet", "account", "portal")
-Status = Literal["ok", "warn", "fail"]
 
 # (model, operation, what it is needed for, the group that grants it)
 BASE_RIGHTS = (
@@ -32,17 +32,6 @@ INSTALL_RIGHT = ("ir.module.module", "write", "install or upgrade the addon (`pl
 
 
 @dataclass
-class Check:
-    name: str
-    status: Status
-    detail: str
-    fix: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "status": self.status, "detail": self.detail, "fix": self.fix}
-
-
-@dataclass
 class DoctorReport:
     url: str
     db: str
@@ -57,9 +46,7 @@ class DoctorReport:
 
     @property
     def exit_code(self) -> int:
-        """0 all good; 1 only warnings (provisioning works, with less); 2 something blocks provisioning."""
-        statuses = {c.status for c in self.checks}
-        return 2 if "fail" in statuses else 1 if "warn" in statuses else 0
+        return exit_code(self.checks)
 
     def as_dict(self) -> dict[str, Any]:
         return {"url": self.url, "db": self.db, "user": self.user, "server_version": self.server_version,

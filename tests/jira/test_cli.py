@@ -66,7 +66,7 @@ def test_doctor_all_good_on_a_fresh_site(env: CliRunner, fake: FakeJira) -> None
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["ok"] is True
-    detail = {f["check"]: f["detail"] for f in data["findings"]}
+    detail = {c["name"]: c["detail"] for c in data["checks"]}
     assert "Cloud" in detail["deployment"]
     assert "Sign-off" in detail["issue types"] and "will create" in detail["issue types"]
     assert "does not exist yet" in detail["project"]
@@ -75,8 +75,8 @@ def test_doctor_all_good_on_a_fresh_site(env: CliRunner, fake: FakeJira) -> None
 def test_doctor_names_a_missing_permission_and_exits_non_zero(env: CliRunner, fake: FakeJira) -> None:
     fake.permissions.discard("ADMINISTER")
     result = env.invoke(cli, ["jira", "doctor", "--project", "ACME"])
-    assert result.exit_code == 1
-    problems = [line for line in result.output.splitlines() if line.startswith("problem")]
+    assert result.exit_code == 2
+    problems = [line for line in result.output.splitlines() if line.startswith("FAIL")]
     assert len(problems) == 1
     assert "ADMINISTER" in problems[0] and "create issue types" in problems[0]
 
@@ -86,7 +86,7 @@ def test_doctor_does_not_need_admin_once_everything_exists(env: CliRunner, fake:
     fake.permissions.discard("ADMINISTER")
     result = env.invoke(cli, ["jira", "doctor", "--project", "ACME", "--json"])
     assert result.exit_code == 0, result.output
-    detail = {f["check"]: f["detail"] for f in json.loads(result.output)["findings"]}
+    detail = {c["name"]: c["detail"] for c in json.loads(result.output)["checks"]}
     assert "provisioned from erp_standard 1.0.0" in detail["project"]
     assert "not needed" in detail["permission ADMINISTER"]
 
@@ -94,12 +94,12 @@ def test_doctor_does_not_need_admin_once_everything_exists(env: CliRunner, fake:
 def test_doctor_flags_a_deployment_mismatch(env: CliRunner, contract: responses.RequestsMock) -> None:
     FakeJira(deployment="DataCenter").install(contract)
     result = env.invoke(cli, ["jira", "doctor"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "PLAYBOOK_JIRA_DEPLOYMENT=server" in result.output
 
 
 def test_doctor_reports_rejected_credentials_in_one_line(env: CliRunner, contract: responses.RequestsMock) -> None:
     contract.get(f"{BASE_URL}/rest/api/3/myself", status=401)
     result = env.invoke(cli, ["jira", "doctor"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "401" in result.output and TOKEN not in result.output
