@@ -65,8 +65,14 @@ def main() -> None:
                 rsps.add_passthru("http://127.0.0.1")
                 jira.install(rsps)
                 epics = [jira.add_phase(key, phase, code) for phase in ("analysis", "build")]
+                # Two authors: one matched to an employee by work e-mail, one booked on the sync user's employee.
+                email = f"author.{code}@example.test"
+                db.execute("hr.employee", "create", {"name": f"Author {code}", "work_email": email})
                 for i in range(n):
-                    jira.log(epics[i % 2], 1800, comment=f"w{i}")
+                    if i % 2:
+                        jira.log(epics[i % 2], 1800, comment=f"w{i}", author=f"Author {code}", email=email)
+                    else:
+                        jira.log(epics[i % 2], 1800, comment=f"w{i}", author=f"Unmatched {code}")
                 make_project(db, code)
                 link = ProjectLink(code=code, jira_key=key)
                 state_path = Path(tmp) / f"{code}.sqlite"

@@ -83,15 +83,17 @@ def _run(settings: Settings, links: list[ProjectLink], *, dry_run: bool, since: 
                 bar.update(task, description=what, completed=done, total=total)
 
             engine = SyncEngine(odoo=odoo, jira=jira, state=state, dry_run=dry_run,
-                                grace_days=settings.sync.grace_days, progress=progress, jira_problem=jira_problem)
+                                grace_days=settings.sync.grace_days, progress=progress, jira_problem=jira_problem,
+                                employees=dict(settings.sync.employees))
             return engine.run(links, since=since, full=full)
     finally:
         state.close()
 
 
+
 def _print_summary(summary: SyncSummary) -> None:
     title = "Sync (dry run: nothing written)" if summary.dry_run else "Sync"
-    table = Table("project", "status", "read", "created", "updated", "deleted", "Jira edits",
+    table = Table("project", "status", "read", "created", "updated", "deleted", "signed kept", "Jira edits",
                   "man-days spent / budget", "remaining", "overdue", title=title)
     for p in summary.projects:
         status = "[red]FAILED[/]" if p.failed else "[green]ok[/]"
@@ -99,7 +101,8 @@ def _print_summary(summary: SyncSummary) -> None:
         remaining = fmt_num(round(p.remaining, 2)) if p.remaining is not None else "-"
         remaining = f"[red]{remaining}[/]" if (p.remaining or 0) < 0 else remaining
         overdue = len(p.overdue)
-        table.add_row(escape(p.code), status, str(p.read), str(p.created), str(p.updated), str(p.deleted),
+        kept = f"[yellow]{p.conflicts}[/]" if p.conflicts else "0"
+        table.add_row(escape(p.code), status, str(p.read), str(p.created), str(p.updated), str(p.deleted), kept,
                       str(p.jira_updates), spent, remaining, f"[red]{overdue}[/]" if overdue else "0")
     console.print(table)
     overdue = summary.overdue()

@@ -76,6 +76,10 @@ class SyncSettings(BaseModel):
     state: Path = Field(default_factory=default_state_path)
     state_url: SecretStr | None = Field(default=None, description="postgresql://... instead of the SQLite file")
     grace_days: int | None = Field(default=None, ge=0, description="overrides the playbook's grace days")
+    employees: dict[str, str] = Field(
+        default_factory=dict,
+        description="Jira account id, Data Center user name or e-mail -> exact Odoo employee name (timesheet author)",
+    )
 
 
 class ProjectLink(BaseModel):

@@ -4,7 +4,8 @@ One pass over Jira's global worklog feeds serves every configured project, so a 
 the same handful of requests for one project or a hundred. Each project has its own cursors
 (``updated:<code>``, ``deleted:<code>``), written only after the batch they cover is committed in Odoo; a run
 killed anywhere re-reads at most one batch, and the Odoo side stays idempotent through ``erp_jira_worklog_id``.
-A failing project is recorded and left behind; the others complete.
+A failing project is recorded and left behind; the others complete. Lines the customer confirmed keep what was
+signed (``signed_log``); lines are booked on the worklog author's employee (``authors``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from typing import Any
 
 from connector.errors import ConnectorError
 from connector.settings import ProjectLink
+from connector.sync.authors import Author, EmployeeDirectory
 from connector.sync.jira_side import PROPERTY, JiraField, JiraSide, adf_text
 from connector.sync.odoo_side import OdooSide, m2o_id
 from connector.sync.ports import JiraPort, OdooPort
+from connector.sync.signed_log import conflict_message, is_signed, issue_key, split_signed
 from connector.sync.state import REBUILDABLE, DryRunState, StateStore
 from connector.sync.summary import ProjectResult, SyncSummary
 
@@ -44,6 +47,7 @@ class _Project:
     result: ProjectResult
     odoo: dict[str, Any] | None = None
     phase_tasks: dict[str, int] = field(default_factory=dict)
+    conflicts: set[str] = field(default_factory=set)  # worklog ids reported as conflicts in this run
 
     @property
     def code(self) -> str:
@@ -58,7 +62,8 @@ class _Project:
 class SyncEngine:
     def __init__(self, *, odoo: OdooPort, jira: JiraPort | None, state: StateStore, dry_run: bool = False,
                  grace_days: int | None = None, progress: Progress | None = None,
-                 jira_problem: str | None = None) -> None:
+                 jira_problem: str | None = None, employees: dict[str, str] | None = None) -> None:
+        """``employees``: the explicit ``[sync] employees`` mapping (Jira account id or e-mail → employee name)."""
         self.odoo_port, self.jira_port = odoo, jira
         self.odoo = OdooSide(odoo)
         self.jira = JiraSide(jira) if jira is not None else None
@@ -68,6 +73,7 @@ class SyncEngine:
         self.grace_days = grace_days
         self.jira_problem = jira_problem or "Jira is not configured (set PLAYBOOK_JIRA_URL, _USER and _TOKEN)"
         self.progress: Progress = progress or (lambda what, done, total: None)
+        self.directory = EmployeeDirectory(self.odoo, self.state, employees)
 
     # ------------------------------------------------------------------------------------------ run
     def run(self, links: list[ProjectLink], *, since: int | None = None, full: bool = False) -> SyncSummary:
@@ -91,6 +97,9 @@ class SyncEngine:
             self._read_figures(live)
             if jira_projects:
                 self._push_to_jira(self._live(jira_projects), summary)
+        for message in self.directory.warnings():
+            log.warning(message)
+            summary.warnings.append(message)
         summary.jira_requests = getattr(self.jira_port, "request_count", 0) - jira_before
         summary.odoo_calls = getattr(self.odoo_port, "rpc_calls", 0) - odoo_before
         summary.seconds = time.monotonic() - started
@@ -182,8 +191,10 @@ class SyncEngine:
                     seen.update(str(w["id"]) for w in worklogs)
                     existing = {row["erp_jira_worklog_id"]: row
                                 for row in self.odoo.lines_by_worklog([str(w["id"]) for w in worklogs])}
+                    self.directory.sync_uid = getattr(self.odoo_port, "uid", None)
+                    employees = self.directory.resolve(Author.of(w) for ws in routed.values() for w in ws)
                     for p in self._live(projects):
-                        self._apply(p, routed.get(p.code, []), issues, existing)
+                        self._apply(p, routed.get(p.code, []), issues, existing, employees)
                     done += len(ids)
                 self._commit_cursors("updated", projects, until, cursors)
                 self.progress("worklogs", done, None)
@@ -211,14 +222,16 @@ class SyncEngine:
         return routed
 
     def _apply(self, p: _Project, worklogs: list[dict[str, Any]], issues: dict[str, dict[str, Any]],
-               existing: dict[str, dict[str, Any]]) -> None:
-        """Create, update or leave each worklog's timesheet line; one ``create`` call per 500 new lines."""
+               existing: dict[str, dict[str, Any]], employees: dict[str, int]) -> None:
+        """Create, update or leave each worklog's timesheet line: one ``create`` per 500 new lines, one ``write``
+        per distinct change; a line the customer confirmed keeps what was signed (counted as a conflict)."""
         result = p.result
         try:
             if worklogs and not p.phase_tasks:
                 p.phase_tasks = {ph["key"]: m2o_id(ph["task_id"]) for ph in self.odoo.phases([p.odoo_id])
                                  if m2o_id(ph["task_id"])}
             creates = []
+            writes: dict[str, list[int]] = defaultdict(list)
             no_phase: dict[str, int] = defaultdict(int)
             for w in worklogs:
                 result.read += 1
@@ -226,20 +239,27 @@ class SyncEngine:
                 task_id = p.phase_tasks.get(issue.get("phase") or "")
                 if task_id is None:
                     no_phase[issue.get("key") or str(w["issueId"])] += 1
-                values = self._line_values(w, issue, p.odoo_id, task_id)
+                values = self._line_values(w, issue, p.odoo_id, task_id, employees.get(Author.of(w).key))
                 row = existing.get(values["erp_jira_worklog_id"])
                 if row is None:
                     creates.append(values)
                     continue
-                diff = _diff(row, values)
-                if not diff:
-                    result.unchanged += 1
-                    continue
-                if not self.dry_run:
-                    self.odoo.write_line(int(row["id"]), diff)
-                result.updated += 1
-            if creates and not self.dry_run:
-                self.odoo.create_lines(creates)
+                diff, conflict = _diff(row, values), False
+                if is_signed(row):
+                    diff, changed = split_signed(diff)
+                    if conflict := bool(changed):
+                        self._conflict(p, values["erp_jira_worklog_id"], issue.get("key") or issue_key(row),
+                                       "changed", row)
+                if diff:
+                    writes[json.dumps(diff, sort_keys=True)].append(int(row["id"]))
+                if not conflict:
+                    result.updated += bool(diff)
+                    result.unchanged += not diff
+            if not self.dry_run:
+                for diff_json, line_ids in writes.items():
+                    self.odoo.write_lines(line_ids, json.loads(diff_json))
+                if creates:
+                    self.odoo.create_lines(creates)
             result.created += len(creates)
             for key, n in no_phase.items():
                 message = (f"{n} worklog(s) on {key}, which belongs to no phase epic known in Odoo: "
@@ -247,15 +267,27 @@ class SyncEngine:
                 log.warning("project %s: %s", p.code, message)
                 result.warnings.append(message)
         except ConnectorError as exc:
+            if employees:
+                self.directory.forget()  # an employee may have been archived since it was cached
             result.fail(f"writing timesheets failed: {exc.message}")
 
+    def _conflict(self, p: _Project, worklog_id: str, key: str, what: str, row: dict[str, Any]) -> None:
+        if worklog_id in p.conflicts:  # --full meets a deletion twice: in the feed and in the reconcile
+            return
+        p.conflicts.add(worklog_id)
+        message = conflict_message(worklog_id, key, what, row)
+        log.warning("project %s: %s", p.code, message)
+        p.result.conflicts += 1
+        p.result.warnings.append(message)
+
     @staticmethod
-    def _line_values(w: dict[str, Any], issue: dict[str, Any], project_id: int, task_id: int | None) -> dict[str, Any]:
+    def _line_values(w: dict[str, Any], issue: dict[str, Any], project_id: int, task_id: int | None,
+                     employee_id: int | None = None) -> dict[str, Any]:
         author = (w.get("author") or {}).get("displayName") or ""
         comment = adf_text(w.get("comment"))
         label = f"[{issue.get('key') or w['issueId']}]"
         name = " ".join(part for part in (label, author + (":" if comment and author else ""), comment) if part)
-        return {
+        values = {
             "erp_jira_worklog_id": str(w["id"]),
             "project_id": project_id,
             "task_id": task_id or False,
@@ -263,6 +295,9 @@ class SyncEngine:
             "unit_amount": round(int(w.get("timeSpentSeconds") or 0) / 3600.0, 4),
             "name": name[:500],
         }
+        if employee_id:  # else Odoo books the line on the sync user's employee
+            values["employee_id"] = employee_id
+        return values
 
     def _feed_deleted(self, projects: list[_Project], since: int, cursors: dict[str, int]) -> None:
         assert self.jira is not None
@@ -273,11 +308,8 @@ class SyncEngine:
                     return
                 if ids:
                     by_project = {p.odoo_id: p for p in live}
-                    lines = self.odoo.lines_by_worklog([str(i) for i in ids], list(by_project))
-                    if lines and not self.dry_run:
-                        self.odoo.unlink_lines([int(row["id"]) for row in lines])
-                    for row in lines:
-                        by_project[m2o_id(row["project_id"]) or 0].result.deleted += 1
+                    rows = self.odoo.lines_by_worklog([str(i) for i in ids], list(by_project))
+                    self._remove(rows, by_project)
                 self._commit_cursors("deleted", projects, until, cursors)
         except ConnectorError as exc:
             self._fail_all(projects, "removing deleted worklogs", exc)
@@ -289,13 +321,21 @@ class SyncEngine:
             return
         try:
             stale = [row for row in self.odoo.synced_lines(list(live)) if row["erp_jira_worklog_id"] not in seen]
-            if stale and not self.dry_run:
-                self.odoo.unlink_lines([int(row["id"]) for row in stale])
+            self._remove(stale, live)
         except ConnectorError as exc:
             self._fail_all(list(live.values()), "removing timesheets of vanished worklogs", exc)
-            return
-        for row in stale:
-            live[m2o_id(row["project_id"]) or 0].result.deleted += 1
+
+    def _remove(self, rows: list[dict[str, Any]], by_project: dict[int, _Project]) -> None:
+        """Unlink the lines of worklogs gone from Jira, except the signed ones (a conflict each)."""
+        gone = [row for row in rows if not is_signed(row)]
+        if gone and not self.dry_run:
+            self.odoo.unlink_lines([int(row["id"]) for row in gone])
+        for row in rows:
+            p = by_project[m2o_id(row["project_id"]) or 0]
+            if is_signed(row):
+                self._conflict(p, str(row["erp_jira_worklog_id"]), issue_key(row), "deleted", row)
+            else:
+                p.result.deleted += 1
 
     # ------------------------------------------------------------------------------- issue mapping
     def _issue_map(self, issue_ids: set[str]) -> dict[str, dict[str, Any]]:
@@ -492,7 +532,7 @@ def _diff(row: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     diff = {}
     for name, want in values.items():
         have = row.get(name)
-        if name in ("project_id", "task_id"):
+        if name in ("project_id", "task_id", "employee_id"):
             have = m2o_id(have) or False
         if name == "unit_amount":
             if abs(float(have or 0) - float(want)) > 1e-6:

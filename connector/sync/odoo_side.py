@@ -13,7 +13,16 @@ log = logging.getLogger(__name__)
 
 XMLID_MODULE = "erp_playbook_rpc"  # docs/architecture.md: external ids of what the connector creates
 CREATE_BATCH = 500
-LINE_FIELDS = ["erp_jira_worklog_id", "project_id", "task_id", "date", "unit_amount", "name"]
+LINE_FIELDS = ["erp_jira_worklog_id", "project_id", "task_id", "date", "unit_amount", "name", "employee_id",
+               "erp_customer_confirmed", "erp_confirmed_date"]
+SYNCED_FIELDS = ["erp_jira_worklog_id", "project_id", "name", "unit_amount", "erp_customer_confirmed",
+                 "erp_confirmed_date"]
+# What the customer signed for (odoo_addon/erp_playbook/models/account_analytic_line.py): Odoo refuses to change
+# these on a confirmed line, and refuses to delete it.
+SIGNED_FIELDS = ("unit_amount", "date", "project_id", "task_id", "employee_id", "user_id")
+# hr.employee.public: readable by every internal user (hr.employee needs Employees rights); the nested spec
+# brings the linked user's login and e-mail in the same call.
+EMPLOYEE_SPEC = {"name": {}, "work_email": {}, "user_id": {"fields": {"login": {}, "email": {}}}}
 PHASE_FIELDS = ["project_id", "key", "name", "sequence", "task_id", "budget_man_days", "spent_man_days",
                 "remaining_man_days"]
 PROJECT_FIELDS = ["name", "erp_hours_per_day", "erp_man_day_budget", "erp_man_days_spent", "erp_man_days_remaining"]
@@ -72,15 +81,26 @@ class OdooSide:
 
     def synced_lines(self, project_ids: list[int]) -> list[dict[str, Any]]:
         domain = [("erp_jira_worklog_id", "!=", False), ("project_id", "in", project_ids)]
-        return self.odoo.search_read("account.analytic.line", domain, ["erp_jira_worklog_id", "project_id"])
+        return self.odoo.search_read("account.analytic.line", domain, SYNCED_FIELDS)
 
     def create_lines(self, values: list[dict[str, Any]]) -> int:
         for i in range(0, len(values), CREATE_BATCH):
             self.odoo.execute("account.analytic.line", "create", values[i:i + CREATE_BATCH])
         return len(values)
 
-    def write_line(self, line_id: int, values: dict[str, Any]) -> None:
-        self.odoo.execute("account.analytic.line", "write", [line_id], values)
+    def write_lines(self, line_ids: list[int], values: dict[str, Any]) -> None:
+        self.odoo.execute("account.analytic.line", "write", line_ids, values)
+
+    # -- people -------------------------------------------------------------------------------------
+    def employees(self) -> list[dict[str, Any]]:
+        """Active employees of the sync user's companies: id, name, work_email, user {id, login, email} or None."""
+        data = self.odoo.execute("hr.employee.public", "web_search_read", domain=[], specification=EMPLOYEE_SPEC)
+        out = []
+        for row in (data or {}).get("records") or []:
+            user = row.get("user_id") or None
+            out.append({"id": int(row["id"]), "name": row.get("name") or "", "work_email": row.get("work_email") or "",
+                        "user": user if isinstance(user, dict) else None})
+        return out
 
     def unlink_lines(self, line_ids: list[int]) -> None:
         if line_ids:

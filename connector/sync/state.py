@@ -7,7 +7,8 @@ is committed on the target.
 
 Namespaces the engine uses: ``cursor`` (ms timestamps per project and feed), ``issue`` (Jira issue id →
 project/phase), ``epic`` (project/kind/key → Jira issue), ``field`` (Jira custom field ids by name),
-``pushed`` (digest of what was last written to a Jira issue), ``invoice`` (milestone → last invoice seen).
+``pushed`` (digest of what was last written to a Jira issue), ``invoice`` (milestone → last invoice seen),
+``employee`` (Jira author → Odoo employee id, see ``connector.sync.authors``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS sync_kv (ns TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (ns, k))"
 # Namespaces that only cache what can be read again; --full clears them together with the cursors.
-REBUILDABLE = ("cursor", "issue", "epic", "field", "pushed")
+REBUILDABLE = ("cursor", "issue", "epic", "field", "pushed", "employee")
 
 
 class SyncLockedError(ConnectorError):

@@ -20,6 +20,7 @@ class ProjectResult:
     unchanged: int = 0
     deleted: int = 0
     skipped: int = 0
+    conflicts: int = 0  # Jira changed or deleted a worklog whose line the customer signed: Odoo kept the line
     jira_updates: int = 0
     hours_per_day: float | None = None
     budget: float | None = None
@@ -60,6 +61,10 @@ class SyncSummary:
     def overdue(self) -> list[dict[str, Any]]:
         return [{"project": p.code, **m} for p in self.projects for m in p.overdue]
 
+    @property
+    def conflicts(self) -> int:
+        return sum(p.conflicts for p in self.projects)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
@@ -68,6 +73,7 @@ class SyncSummary:
             "seconds": round(self.seconds, 3),
             "requests": {"jira": self.jira_requests, "odoo": self.odoo_calls},
             "ignored_worklogs": self.ignored,
+            "conflicts": self.conflicts,
             "warnings": self.warnings,
             "overdue": self.overdue(),
             "projects": [{**asdict(p), "status": "failed" if p.failed else "ok"} for p in self.projects],

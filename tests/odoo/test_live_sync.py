@@ -1,7 +1,8 @@
 """`playbook sync` against a real Odoo 18 with the erp_playbook addon, Jira played by the contract-checked fake.
 
 Covers what only a real server can show: the addon's man-days and overdue computations, the unique worklog id,
-batched creates, and a run killed mid-way then re-run ending exactly like one clean run.
+batched creates, a run killed mid-way then re-run ending exactly like one clean run, the addon's lock on lines the
+customer confirmed, and lines booked on the employee of the worklog's author.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class KillableOdoo:
     def rpc_calls(self) -> int:
         return self.client.rpc_calls
 
+    @property
+    def uid(self) -> int | None:
+        return self.client.uid
+
     def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         result = self.client.execute(model, method, *args, **kwargs)
         self.switch.tick()
@@ -56,19 +61,20 @@ class LiveWorld:
     project_id: int
     issues: dict[str, str]
 
-    def run(self, kill_at: int | None = None) -> SyncSummary:
+    def run(self, kill_at: int | None = None, *, full: bool = False) -> SyncSummary:
         switch = KillSwitch(kill_at)
         state = SqliteState(self.state_path)
         try:
             engine = SyncEngine(odoo=KillableOdoo(self.client, switch),
                                 jira=KillableJira(make_adapter(), switch), state=state)
-            return engine.run([self.link])
+            return engine.run([self.link], full=full)
         finally:
             state.close()
 
     def lines(self) -> dict[str, dict[str, Any]]:
         rows = self.db.execute("account.analytic.line", "search_read", [("project_id", "=", self.project_id)],
-                               ["erp_jira_worklog_id", "task_id", "unit_amount", "date", "name"])
+                               ["erp_jira_worklog_id", "task_id", "unit_amount", "date", "name", "employee_id",
+                                "erp_confirmed_date"])
         return {r["erp_jira_worklog_id"]: r for r in rows}  # type: ignore[union-attr]
 
     def phases(self) -> dict[str, dict[str, Any]]:
@@ -196,3 +202,60 @@ def test_overdue_payment_is_flagged_on_both_sides(live: LiveWorld) -> None:
     flagged = db.execute("erp.payment.milestone", "search_read", [("is_overdue", "=", True),
                                                                   ("project_id", "=", live.project_id)], ["key"])
     assert [m["key"] for m in flagged] == ["after_analysis"]  # type: ignore[index,union-attr]
+
+
+def test_lines_the_customer_confirmed_survive_jira_edits_and_deletions(live: LiveWorld) -> None:
+    j, i, key = live.jira, live.issues, live.link.jira_key
+    edited = j.log(i["analysis"], 8 * HOUR, comment="workshop")
+    deleted = j.log(i["build"], 2 * HOUR)
+    free = j.log(i["build"], HOUR)
+    assert live.run().ok
+    signed = live.lines()
+    live.db.execute("account.analytic.line", "action_erp_customer_confirm",
+                    [signed[str(edited)]["id"], signed[str(deleted)]["id"]])
+    confirmed_on = live.lines()[str(edited)]["erp_confirmed_date"]
+    assert confirmed_on
+    j.edit(edited, timeSpentSeconds=4 * HOUR, comment="workshop, shorter")
+    j.delete(deleted)
+    j.delete(free)
+
+    summary = live.run()
+
+    assert summary.ok, summary.as_dict()
+    result = summary.projects[0]
+    assert (result.conflicts, result.deleted) == (2, 1)
+    lines = live.lines()
+    assert sorted(lines) == sorted([str(edited), str(deleted)])
+    assert lines[str(edited)]["unit_amount"] == 8.0 and lines[str(deleted)]["unit_amount"] == 2.0
+    assert lines[str(edited)]["name"].endswith("workshop, shorter")  # the description is not signed
+    assert any(w.startswith(f"worklog {edited} on {key}-1 was changed in Jira after the customer confirmed it on "
+                            f"{confirmed_on}: Odoo keeps the signed 8 h; record a correcting worklog or ask a "
+                            "manager to reopen the line") for w in result.warnings), result.warnings
+    assert any(w.startswith(f"worklog {deleted} on {key}-2 was deleted in Jira after the customer confirmed it")
+               for w in result.warnings), result.warnings
+    assert live.phases()["analysis"]["spent_man_days"] == 1.0  # man-days follow what was signed
+
+    quiet = live.run()
+    assert quiet.ok and quiet.projects[0].conflicts == 0 and quiet.projects[0].changed == 0
+    full = live.run(full=True)  # the reconcile of --full leaves the signed line of the deleted worklog alone
+    assert full.ok, full.as_dict()
+    assert (full.projects[0].conflicts, full.projects[0].deleted) == (2, 0)
+    assert sorted(live.lines()) == sorted([str(edited), str(deleted)])
+
+
+def test_the_line_is_booked_on_the_employee_with_the_authors_work_email(live: LiveWorld) -> None:
+    db, j, i, code = live.db, live.jira, live.issues, live.link.code
+    email = f"bo.{code}@example.test"
+    bo = db.execute("hr.employee", "create", {"name": f"Bo Chen {code}", "work_email": email})
+    by_bo = j.log(i["analysis"], HOUR, author="Bo C.", email=email.upper())
+    stranger = j.log(i["analysis"], HOUR, author=f"Nobody {code}")
+
+    summary = live.run()
+
+    assert summary.ok, summary.as_dict()
+    lines = live.lines()
+    assert lines[str(by_bo)]["employee_id"][0] == bo
+    (mine,) = db.execute("hr.employee", "search_read", [("user_id", "=", live.client.uid)], ["name"])  # type: ignore[misc]
+    assert lines[str(stranger)]["employee_id"][0] == mine["id"]
+    assert f"Jira user Nobody {code} has no Odoo employee: booked on {mine['name']} (the sync user's employee)" in \
+        " ".join(summary.warnings)

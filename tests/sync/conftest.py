@@ -36,13 +36,15 @@ class World:
     sleeps: list[float] = field(default_factory=list)
 
     def run(self, links: list[ProjectLink] | None = None, *, kill_at: int | None = None, dry_run: bool = False,
-            since: int | None = None, full: bool = False, grace_days: int | None = None) -> SyncSummary:
+            since: int | None = None, full: bool = False, grace_days: int | None = None,
+            employees: dict[str, str] | None = None) -> SyncSummary:
         switch = KillSwitch(kill_at)
         self.odoo.switch = switch
         jira: Any = KillableJira(make_adapter(self.sleeps), switch)
         state = SqliteState(self.state_path)
         try:
-            engine = SyncEngine(odoo=self.odoo, jira=jira, state=state, dry_run=dry_run, grace_days=grace_days)
+            engine = SyncEngine(odoo=self.odoo, jira=jira, state=state, dry_run=dry_run, grace_days=grace_days,
+                                employees=employees)
             return engine.run(links or self.links, since=since, full=full)
         finally:
             state.close()
@@ -58,6 +60,9 @@ class World:
         """Timesheet lines as comparable tuples (ids of Odoo records left out)."""
         return {(ln["erp_jira_worklog_id"], ln["project_id"], ln["task_id"], ln["date"], ln["unit_amount"],
                  ln["name"]) for ln in self.odoo.lines()}
+
+    def line(self, worklog_id: int) -> dict[str, Any]:
+        return next(ln for ln in self.odoo.lines() if ln["erp_jira_worklog_id"] == str(worklog_id))
 
     def phase_task(self, project_id: int, key: str) -> int:
         return next(t["id"] for t in self.odoo.tables["project.task"].values()

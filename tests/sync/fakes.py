@@ -7,6 +7,7 @@ checks every request against the published contract (``tests.jira_contract.valid
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import responses
 
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter
+from connector.odoo.errors import server_error
 from tests.jira_contract import validate_request
 
 BASE = "https://jira.example.test"
@@ -91,11 +93,14 @@ class JiraFake:
         return self.add_issue(project, kind="payment_milestone", item=key, code=code, issuetype="Payment milestone")
 
     def log(self, issue_id: str, seconds: int, *, started: str = "2025-06-02T09:00:00.000+0200",
-            comment: str = "worked", author: str = "Ann Lee") -> int:
+            comment: str = "worked", author: str = "Ann Lee", email: str | None = None,
+            account_id: str | None = None) -> int:
+        """``email``: the author's address as Jira shows it (None: hidden by the user's privacy settings)."""
         self._next_worklog += 1
         wid = self._next_worklog
         self.worklogs[wid] = {"id": str(wid), "issueId": issue_id, "started": started, "timeSpentSeconds": seconds,
-                              "comment": comment, "author": author, "updated": self.tick()}
+                              "comment": comment, "author": author, "email": email,
+                              "account_id": account_id or account_id_of(author), "updated": self.tick()}
         return wid
 
     def edit(self, wid: int, **changes: Any) -> None:
@@ -170,7 +175,8 @@ class JiraFake:
             out.append({
                 "id": w["id"], "issueId": w["issueId"], "started": w["started"],
                 "timeSpentSeconds": w["timeSpentSeconds"], "timeSpent": f"{w['timeSpentSeconds'] // 60}m",
-                "author": {"accountId": "5b10a2844c20165700ede21g", "displayName": w["author"]},
+                "author": {"accountId": w["account_id"], "displayName": w["author"], "accountType": "atlassian",
+                           **({"emailAddress": w["email"]} if w["email"] else {})},
                 "comment": {"type": "doc", "version": 1, "content": [
                     {"type": "paragraph", "content": [{"type": "text", "text": w["comment"]}]}]},
                 "self": f"{BASE}{API}/issue/{w['issueId']}/worklog/{w['id']}",
@@ -230,6 +236,11 @@ class JiraFake:
         return 204, None
 
 
+def account_id_of(name: str) -> str:
+    """A stable Jira Cloud account id per display name (24 hex digits, like Atlassian's)."""
+    return hashlib.sha1(name.encode()).hexdigest()[:24]
+
+
 class KillableJira:
     """The real adapter, with a kill switch after each call went through."""
 
@@ -256,16 +267,20 @@ def make_adapter(sleeps: list[float] | None = None) -> JiraAdapter:
 
 # ------------------------------------------------------------------------------------------- Odoo
 M2O = {
-    "account.analytic.line": {"project_id": "project.project", "task_id": "project.task"},
+    "account.analytic.line": {"project_id": "project.project", "task_id": "project.task", "employee_id": "hr.employee"},
     "project.task": {"project_id": "project.project", "erp_phase_id": "erp.project.phase"},
     "erp.project.phase": {"project_id": "project.project", "task_id": "project.task"},
     "erp.payment.milestone": {"project_id": "project.project", "invoice_id": "account.move"},
 }
 
 
+SIGNED_FIELDS = ("unit_amount", "date", "project_id", "task_id", "employee_id", "user_id")  # as the addon has them
+
+
 class OdooFake:
-    """Enough of Odoo for the sync: search_read with simple domains, create (lists), write, unlink,
-    and the addon's computed man-days and overdue flags."""
+    """Enough of Odoo for the sync: search_read with simple domains, create (lists), write, unlink, the addon's
+    computed man-days and overdue flags and its lock on confirmed lines, hr_timesheet's employee rules, and
+    ``web_search_read`` of employees with their users."""
 
     def __init__(self, switch: KillSwitch | None = None) -> None:
         self.tables: dict[str, dict[int, dict[str, Any]]] = {}
@@ -273,7 +288,22 @@ class OdooFake:
         self.writes = 0
         self.switch = switch or KillSwitch()
         self.faults: list[tuple[str, str, ConnectorError]] = []
+        self.calls: list[tuple[str, str]] = []
         self._next = 1
+        self.uid = self.insert("res.users", name="Sync Bot", login="sync@example.test", email="sync@example.test")
+        self.sync_employee = self.add_employee("Sync Bot", user=self.uid)
+
+    def add_employee(self, name: str, *, work_email: str = "", user: int | None = None, login: str = "",
+                     active: bool = True) -> int:
+        """An employee; ``login`` makes a user for it (login and e-mail both ``login``)."""
+        if login:
+            user = self.insert("res.users", name=name, login=login, email=login)
+        return self.insert("hr.employee", name=name, work_email=work_email, user_id=user or False, active=active)
+
+    def confirm(self, line_ids: list[int], on: str = "2025-06-30") -> None:
+        """The customer signs these lines (the addon's action_erp_customer_confirm)."""
+        for rid in line_ids:
+            self.tables["account.analytic.line"][rid].update(erp_customer_confirmed=True, erp_confirmed_date=on)
 
     def insert(self, table: str, /, **values: Any) -> int:
         rid = self._next
@@ -313,6 +343,7 @@ class OdooFake:
 
     def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         self.rpc_calls += 1
+        self.calls.append((model, method))
         for i, (m, meth, error) in enumerate(self.faults):
             if m == model and meth == method:
                 del self.faults[i]
@@ -336,24 +367,63 @@ class OdooFake:
         table = self.tables.setdefault(model, {})
         if model == "account.analytic.line":
             taken = {r.get("erp_jira_worklog_id") for r in table.values()}
+            vals_list = [{"employee_id": self.sync_employee, **vals} for vals in vals_list]  # hr_timesheet's default
             for vals in vals_list:
                 if vals.get("erp_jira_worklog_id") in taken:
                     raise ConnectorError("Odoo refused create: This Jira worklog is already recorded")
                 taken.add(vals.get("erp_jira_worklog_id"))
+                self._check_employee(vals, "create")
         self.writes += 1
         return [self.insert(model, **vals) for vals in vals_list]
 
     def _write(self, model: str, ids: list[int], vals: dict[str, Any]) -> bool:
+        if model == "account.analytic.line":
+            if set(vals) & set(SIGNED_FIELDS):
+                self._check_not_signed(ids, "write")
+            self._check_employee(vals, "write")
         self.writes += 1
         for rid in ids:
             self.tables[model][rid].update(vals)
         return True
 
     def _unlink(self, model: str, ids: list[int]) -> bool:
+        if model == "account.analytic.line":
+            self._check_not_signed(ids, "unlink")
         self.writes += 1
         for rid in ids:
             self.tables[model].pop(rid, None)
         return True
+
+    def _action_erp_customer_confirm(self, model: str, ids: list[int]) -> bool:
+        self.confirm(ids)
+        return True
+
+    def _check_not_signed(self, ids: list[int], method: str) -> None:
+        signed = [rid for rid in ids if self.tables["account.analytic.line"].get(rid, {}).get("erp_customer_confirmed")]
+        if signed:
+            raise server_error("odoo.exceptions.UserError", f"{len(signed)} timesheet line(s) are part of the "
+                               "implementation log the customer signed and cannot be changed or deleted.",
+                               f"account.analytic.line.{method}")
+
+    def _check_employee(self, vals: dict[str, Any], method: str) -> None:
+        employee = self.tables["hr.employee"].get(vals.get("employee_id") or 0) if "employee_id" in vals else {}
+        if employee is None or (employee and not employee.get("active", True)):
+            raise server_error("odoo.exceptions.ValidationError", "Timesheets must be created with an active "
+                               "employee in the selected companies.", f"account.analytic.line.{method}")
+
+    def _web_search_read(self, model: str, domain: list[Any], specification: dict[str, Any]) -> dict[str, Any]:
+        assert model == "hr.employee.public", model
+        records = []
+        for e in self.tables.get("hr.employee", {}).values():
+            if not e.get("active", True) or not _match(e, domain):
+                continue
+            row: dict[str, Any] = {"id": e["id"], **{f: e.get(f, False) for f in specification if f != "user_id"}}
+            if "user_id" in specification:
+                user = self.tables["res.users"].get(e.get("user_id") or 0)
+                wanted = (specification["user_id"] or {}).get("fields") or {}
+                row["user_id"] = {"id": user["id"], **{f: user.get(f, False) for f in wanted}} if user else False
+            records.append(row)
+        return {"length": len(records), "records": records}
 
     def _compute(self, model: str) -> None:
         lines = self.lines()

@@ -99,3 +99,31 @@ def test_without_jira_settings_the_odoo_only_project_still_syncs(world: World, r
     acme, local = json.loads(result.stdout)["projects"]
     assert local["status"] == "ok"
     assert acme["status"] == "failed" and "the Jira URL is not set" in acme["errors"][0]
+
+
+def test_signed_lines_kept_show_in_the_summary_and_json_without_failing(world: World, runner: CliRunner,
+                                                                        config: Path) -> None:
+    wid = world.jira.log(world.issues["analysis"], 4 * HOUR)
+    runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme"])
+    world.odoo.confirm([world.line(wid)["id"]])
+    world.jira.delete(wid)
+
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--json"])
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["conflicts"] == 1 and data["projects"][0]["conflicts"] == 1
+    assert any(f"worklog {wid} on ACME-1 was deleted in Jira" in w for w in data["projects"][0]["warnings"])
+    # --since re-reads the deletion: the one-screen summary says the same, and still exits 0
+    table = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--since", "2020-01-01"])
+    assert table.exit_code == 0, table.output
+    assert "was deleted in Jira after the customer" in " ".join(table.stdout.split())
+
+
+def test_the_config_maps_a_jira_author_to_an_odoo_employee(world: World, runner: CliRunner, config: Path) -> None:
+    mapping = '[sync]\nemployees = {"ann@acme.test" = "Ann Official"}\n'
+    config.write_text(config.read_text().replace("[sync]\n", mapping))
+    official = world.odoo.add_employee("Ann Official")
+    wid = world.jira.log(world.issues["analysis"], HOUR, author="Ann L.", email="ann@acme.test")
+    runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--json"])
+    assert world.line(wid)["employee_id"] == official
