@@ -13,9 +13,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from connector.playbook.model import Playbook, Text
-from connector.reports.fmt import fmt_days, fmt_money
+from connector.reports.fmt import fmt_datetime, fmt_days, fmt_money
 from connector.reports.i18n import t
 from connector.reports.snapshot import GateSnap, PaymentSnap, PhaseSnap, ProjectSnapshot
+from connector.reports.sync_status import SyncStatus
 
 # A requested signature that waits longer than this is chased as overdue (lessons 10, 23: do not let it slip).
 GATE_WAIT_DAYS = 14
@@ -277,5 +278,29 @@ def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], p
     if undecided:
         add("requirements_undecided", "medium", None, None, count=len(undecided))
 
+    if snap.sync is not None:
+        out += sync_risks(snap.sync, lang)
+
     order = {"high": 0, "medium": 1}
     return sorted(out, key=lambda r: order[r.severity])
+
+
+def sync_risks(sync: SyncStatus, lang: str) -> list[Risk]:
+    """Figures that may miss Jira's worklogs: the last run failed, or the last sync is old or never happened."""
+    jira = sync.jira_key or ""
+    days = int(sync.age_days or 0)
+    if sync.state == "failed":
+        last = fmt_datetime(sync.last_sync) if sync.last_sync else t(lang, "sync.never_short")
+        return [Risk(code="sync_failed", severity="high", message=t(
+            lang, "risk.sync_failed", jira=jira, when=fmt_datetime(sync.last_attempt),
+            error=sync.error or "?", last=last))]
+    if sync.state == "never":
+        return [Risk(code="sync_never", severity="high", message=t(lang, "risk.sync_never", jira=jira))]
+    if sync.state == "stale":
+        key = "risk.sync_stale" if sync.basis == "run" else "risk.sync_stale_cursor"
+        return [Risk(code="sync_stale", severity="medium",
+                     message=t(lang, key, jira=jira, days=days, when=fmt_datetime(sync.last_sync)))]
+    if sync.state == "unknown":
+        return [Risk(code="sync_unknown", severity="medium",
+                     message=t(lang, "risk.sync_unknown", jira=jira, error=sync.error or "?"))]
+    return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 
 def fmt_days(value: float) -> str:
@@ -23,3 +23,12 @@ def fmt_percent(value: float) -> str:
 
 def fmt_date(value: date | None) -> str:
     return value.isoformat() if value else "—"
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    """In this machine's time zone with its offset, so a reader elsewhere is not misled: 2026-11-27 02:00 UTC+08:00."""
+    if value is None:
+        return "—"
+    local = value.astimezone()
+    offset = local.strftime("%z") or "+0000"
+    return f"{local:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:5]}"

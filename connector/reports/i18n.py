@@ -39,6 +39,7 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "fact.hours_per_day": ("Hours per man-day", "每人天時數", "每人天小时数"),
     "fact.checklist": ("Checklist done", "檢核項目完成", "检查项完成"),
     "fact.playbook": ("Playbook", "實施手冊", "实施手册"),
+    "fact.jira_sync": ("Synchronised from Jira", "Jira 同步", "Jira 同步"),
     # --- sections ----------------------------------------------------------------------------------
     "sec.risks": ("Risks and attention points", "風險與關注事項", "风险与关注事项"),
     "sec.phases": ("Phase progress", "階段進度", "阶段进度"),
@@ -128,6 +129,18 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "no": ("no", "否", "否"),
     "undecided": ("Not decided yet", "尚未決定", "尚未确定"),
     "outside_phases": ("Outside any phase", "未歸屬階段", "未归属阶段"),
+    # --- Jira sync status (connector.reports.sync_status) ----------------------------------------
+    "sync.odoo_only": ("Not synchronised from Jira (Odoo-only project)", "未與 Jira 同步（僅使用 Odoo 的專案）",
+                       "未与 Jira 同步（仅使用 Odoo 的项目）"),
+    "sync.never": ("{jira}: never synchronised", "{jira}：從未同步", "{jira}：从未同步"),
+    "sync.never_short": ("never", "從未同步", "从未同步"),
+    "sync.at": ("{jira}: {when}", "{jira}：{when}", "{jira}：{when}"),
+    "sync.cursor": ("{jira}: worklogs read up to {when}", "{jira}：工時已讀取至 {when}", "{jira}：工时已读取至 {when}"),
+    "sync.ago": ("{text} ({days} days ago)", "{text}（{days} 天前）", "{text}（{days} 天前）"),
+    "sync.failed": ("{jira}: the last run ({when}) failed", "{jira}：最近一次同步（{when}）失敗",
+                    "{jira}：最近一次同步（{when}）失败"),
+    "sync.unknown": ("{jira}: unknown, the sync state cannot be read", "{jira}：不明，無法讀取同步狀態",
+                     "{jira}：不明，无法读取同步状态"),
     # --- sentences ---------------------------------------------------------------------------------
     "no_risks": ("No risk shows in the data this week.", "本週數據未顯示風險。", "本周数据未显示风险。"),
     "no_work": ("No time was logged this week.", "本週沒有登錄工時。", "本周没有登记工时。"),
@@ -150,6 +163,15 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
                        "阶段完成：{phase}（{date}）。"),
     "awaiting_signature": ("Chase the signature: {gate} (requested {date}).", "催簽：{gate}（{date} 請簽）。",
                            "催签：{gate}（{date} 申请签字）。"),
+    "no_register_jira": ("Jira project {jira} has no Requirement or Issue issues yet.",
+                         "Jira 專案 {jira} 尚無需求（Requirement）或問題（Issue）。",
+                         "Jira 项目 {jira} 还没有需求（Requirement）或问题（Issue）。"),
+    "register_source_jira": ("Read from Jira project {jira}: its Requirement and Issue issues; the disposition is the "
+                             "issue's label ({labels}); done-category statuses count as closed.",
+                             "資料來自 Jira 專案 {jira} 的需求與問題；處理方式取自議題標籤（{labels}）；"
+                             "狀態類別為「完成」者視為已結。",
+                             "数据来自 Jira 项目 {jira} 的需求和问题；处理方式取自问题标签（{labels}）；"
+                             "状态类别为“完成”的视为已关闭。"),
     "register_note": ("Counts open / all items per disposition; an open requirement without a disposition needs one.",
                       "依處理方式統計未結／全部項目；未決定處理方式的需求須儘快決定。",
                       "按处理方式统计未关闭／全部项目；未确定处理方式的需求须尽快确定。"),
@@ -215,6 +237,25 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "risk.log_unconfirmed": ("{phase} is done but {days} man-days are not in a signed implementation log.",
                              "{phase}已完成，但有 {days} 人天尚未經客戶簽認實施日誌。",
                              "{phase}已完成，但有 {days} 人天尚未经客户签字确认实施日志。"),
+    "risk.sync_failed": ("The last sync from Jira {jira} ({when}) failed: {error}. The figures date from the last "
+                         "successful sync ({last}).",
+                         "最近一次自 Jira {jira} 同步（{when}）失敗：{error}。數據停留在上次成功同步（{last}）。",
+                         "最近一次从 Jira {jira} 同步（{when}）失败：{error}。数据停留在上次成功同步（{last}）。"),
+    "risk.sync_never": ("Jira project {jira} has never been synchronised: man-days logged in Jira are missing "
+                        "from these figures.",
+                        "Jira 專案 {jira} 從未同步：在 Jira 登錄的人天未計入本報告。",
+                        "Jira 项目 {jira} 从未同步：在 Jira 登记的人天未计入本报告。"),
+    "risk.sync_stale": ("Jira {jira} was last synchronised {days} days ago ({when}): recent worklogs may be missing.",
+                        "Jira {jira} 上次同步在 {days} 天前（{when}）：近期工時可能未計入。",
+                        "Jira {jira} 上次同步在 {days} 天前（{when}）：近期工时可能未计入。"),
+    "risk.sync_stale_cursor": ("No Jira {jira} worklog change has been read for {days} days (since {when}): check "
+                               "that the nightly sync runs.",
+                               "已 {days} 天未讀到 Jira {jira} 的工時變更（自 {when} 起）：請確認每晚同步是否執行。",
+                               "已 {days} 天未读到 Jira {jira} 的工时变更（自 {when} 起）：请确认每晚同步是否执行。"),
+    "risk.sync_unknown": ("The sync state of Jira {jira} cannot be read ({error}): how fresh the figures are is "
+                          "unknown.",
+                          "無法讀取 Jira {jira} 的同步狀態（{error}）：數據是否最新不明。",
+                          "无法读取 Jira {jira} 的同步状态（{error}）：数据是否最新不明。"),
     "risk.requirements_undecided": ("Open requirements without a disposition: {count}.",
                                     "{count} 項未結需求尚未決定處理方式。", "{count} 项未关闭需求尚未确定处理方式。"),
 }

@@ -31,6 +31,7 @@ from connector.reports.snapshot import (
 # The connector's external ids live in their own module (see docs/architecture.md).
 RPC_MODULE = "erp_playbook_rpc"
 
+# Tasks in, register items out; a reader may name where it reads (``source``: "odoo", "jira:<key>").
 RegisterReader = Callable[[list[TaskSnap]], list[RegisterItem]]
 
 
@@ -161,6 +162,7 @@ class OdooReportSource:
         return ProjectSnapshot(
             project=info, as_of=as_of, phases=phases, gates=self._gates(project_id),
             payments=self._payments(project_id), tasks=tasks, register_items=self.register_reader(tasks),
+            register_source=str(getattr(self.register_reader, "source", "odoo")),
             lines=self._lines(project_id, per_day, as_of, lines_from, lines_to, selected_phase),
             lines_from=lines_from, lines_to=lines_to, lines_phase_id=selected_phase.id if selected_phase else None,
             unphased_spent_man_days=unphased / per_day, unphased_signed_man_days=unphased_signed / per_day,

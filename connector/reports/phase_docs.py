@@ -27,7 +27,8 @@ from connector.reports.fmt import fmt_date, fmt_days, fmt_money, fmt_percent
 from connector.reports.i18n import t
 from connector.reports.odoo_source import find_phase
 from connector.reports.snapshot import ProjectInfo, ProjectSnapshot
-from connector.reports.weekly import GATE_TONE, payment_status_cell, payment_trigger, phase_state_cell
+from connector.reports.sync_status import SyncStatus
+from connector.reports.weekly import GATE_TONE, payment_status_cell, payment_trigger, phase_state_cell, sync_cell
 
 PhaseDocKind = Literal["phase_plan", "phase_summary", "confirmation"]
 PHASE_DOC_KINDS: tuple[PhaseDocKind, ...] = ("phase_plan", "phase_summary", "confirmation")
@@ -97,6 +98,7 @@ class PhaseReport(_Model):
     register_open: int
     register_total: int
     risks: list[an.Risk]
+    sync: SyncStatus | None = None
 
 
 def build_phase_report(snap: ProjectSnapshot, playbook: Playbook | None, phase_ref: str, kind: PhaseDocKind,
@@ -152,6 +154,7 @@ def build_phase_report(snap: ProjectSnapshot, playbook: Playbook | None, phase_r
         log=log, next_phase=later[0] if later else None,
         register_open=sum(1 for i in register if not i.closed), register_total=len(register),
         risks=[r for r in an.risks(snap, rows, gates, pay_rows, lang) if r.phase_key == phase_snap.key],
+        sync=snap.sync,
     )
 
 
@@ -176,6 +179,9 @@ def phase_document(rep: PhaseReport, *, today: date) -> Document:
     if rep.kind != "confirmation":
         facts.append((t(lang, "fact.checklist"), cell(f"{p.items_done} / {p.items_total} ({fmt_percent(p.progress)})")))
     facts.append((t(lang, "fact.as_of"), cell(fmt_date(rep.as_of))))
+    if rep.kind == "confirmation" and rep.sync is not None:
+        # What the customer signs for is only as complete as the last sync of the Jira worklogs.
+        facts.append((t(lang, "fact.jira_sync"), sync_cell(lang, rep.sync)))
     builder = {"phase_plan": _plan_sections, "phase_summary": _summary_sections,
                "confirmation": _confirmation_sections}[rep.kind]
     return Document(

@@ -21,13 +21,13 @@ from connector.reports.snapshot import RegisterItem, TaskSnap
 DEFAULT_KINDS = ("requirement", "issue")
 
 
-def _norm(text: str) -> str:
+def normalise(text: str) -> str:
     text = text.split(":", 1)[1] if ":" in text else text
     return re.sub(r"[\s\-_,，、]+", "_", text.strip().lower()).strip("_")
 
 
 def _aliases(key: str, names: Iterable[str]) -> dict[str, str]:
-    return {_norm(alias): key for alias in (key, *names)}
+    return {normalise(alias): key for alias in (key, *names)}
 
 
 def tag_vocabulary(playbook: Playbook | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -50,7 +50,7 @@ def register_from_tags(tasks: Iterable[TaskSnap], playbook: Playbook | None) -> 
     kinds, dispositions = tag_vocabulary(playbook)
     items: list[RegisterItem] = []
     for task in tasks:
-        normalised = [_norm(tag) for tag in task.tags]
+        normalised = [normalise(tag) for tag in task.tags]
         kind = next((kinds[t] for t in normalised if t in kinds), None)
         if kind is None:
             continue

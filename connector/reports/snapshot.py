@@ -12,6 +12,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from connector.reports.sync_status import SyncStatus
+
 # project.task states that count as finished (Odoo 18 CLOSED_STATES).
 CLOSED_TASK_STATES = ("1_done", "1_canceled")
 # account.move payment_state values that mean the milestone is settled (as the addon decides).
@@ -147,6 +149,8 @@ class RegisterItem(_Model):
     phase_id: int | None = None
     deadline: date | None = None
     assignees: list[str] = Field(default_factory=list)
+    ref: str | None = Field(default=None, description="where it lives outside Odoo, e.g. the Jira issue key")
+    created: date | None = None
 
 
 class ProjectSnapshot(_Model):
@@ -165,6 +169,8 @@ class ProjectSnapshot(_Model):
     lines_phase_id: int | None = None
     unphased_spent_man_days: float = Field(default=0.0, description="logged on the project outside any phase")
     unphased_signed_man_days: float = 0.0
+    register_source: str = Field(default="odoo", description="odoo (task tags) or jira:<project key>")
+    sync: SyncStatus | None = Field(default=None, description="when the figures were last synchronised from Jira")
 
     # --- look-ups ------------------------------------------------------------------------------
     @property

@@ -23,9 +23,10 @@ from connector.reports.document import (
     Tone,
     cell,
 )
-from connector.reports.fmt import fmt_date, fmt_days, fmt_money, fmt_percent
+from connector.reports.fmt import fmt_date, fmt_datetime, fmt_days, fmt_money, fmt_percent
 from connector.reports.i18n import t
 from connector.reports.snapshot import ProjectInfo, ProjectSnapshot
+from connector.reports.sync_status import SyncStatus
 from connector.reports.weeks import IsoWeek
 
 GATE_TONE: dict[str, Tone] = {"signed": "ok", "waiting": "warn", "overdue": "bad", "rejected": "bad",
@@ -80,7 +81,9 @@ class WeeklyReport(_Model):
     next_week: list[PlanRow]
     register_kinds: list[tuple[str, str]]  # (key, name)
     register_rows: list[RegisterRow]
+    register_source: str = "odoo"  # odoo (task tags) or jira:<project key>
     risks: list[an.Risk]
+    sync: SyncStatus | None = None
 
 
 def build_weekly(snap: ProjectSnapshot, playbook: Playbook | None, week: IsoWeek, lang: str) -> WeeklyReport:
@@ -123,7 +126,7 @@ def build_weekly(snap: ProjectSnapshot, playbook: Playbook | None, week: IsoWeek
         this_week_confirmed_man_days=sum(r.confirmed_man_days for r in this_week), events=events,
         next_week=_next_week(snap, week, names, phase_name),
         register_kinds=_register_kinds(snap, playbook, names), register_rows=_register(snap, playbook, names, lang),
-        risks=an.risks(snap, phases, gates, payments, lang),
+        register_source=snap.register_source, risks=an.risks(snap, phases, gates, payments, lang), sync=snap.sync,
     )
 
 
@@ -182,6 +185,7 @@ def weekly_document(rep: WeeklyReport, *, today: date, with_chart: bool = True) 
         (t(lang, "fact.contract"), cell(fmt_money(fig.contract, cur))),
         (t(lang, "fact.collected"), cell(fmt_money(fig.paid, cur))),
         (t(lang, "fact.overdue"), cell(fmt_money(fig.overdue_amount, cur), "bad" if fig.overdue_amount else "ok")),
+        *([(t(lang, "fact.jira_sync"), sync_cell(lang, rep.sync))] if rep.sync else []),
     ])
     sections = [
         Section(t(lang, "sec.risks"), [_risk_block(rep)]),
@@ -202,6 +206,24 @@ def weekly_document(rep: WeeklyReport, *, today: date, with_chart: bool = True) 
                    end=fmt_date(rep.week_end)),
         facts=facts, sections=sections, footer=t(lang, "footer", date=fmt_date(today), as_of=fmt_date(rep.as_of)),
     )
+
+
+def sync_cell(lang: str, sync: SyncStatus) -> Cell:
+    """The header line saying how fresh the Jira figures are."""
+    jira = sync.jira_key or ""
+    if sync.state == "odoo_only":
+        return Cell(t(lang, "sync.odoo_only"), "muted")
+    if sync.state == "never":
+        return Cell(t(lang, "sync.never", jira=jira), "bad")
+    if sync.state == "unknown":
+        return Cell(t(lang, "sync.unknown", jira=jira), "warn")
+    if sync.state == "failed":
+        return Cell(t(lang, "sync.failed", jira=jira, when=fmt_datetime(sync.last_attempt)), "bad")
+    key = "sync.at" if sync.basis == "run" else "sync.cursor"
+    text = t(lang, key, jira=jira, when=fmt_datetime(sync.last_sync))
+    if sync.state == "stale":
+        return Cell(t(lang, "sync.ago", text=text, days=int(sync.age_days or 0)), "warn")
+    return Cell(text, "ok")
 
 
 def _risk_block(rep: WeeklyReport) -> Bullets | Paragraph:
@@ -313,8 +335,9 @@ def _next_week_blocks(rep: WeeklyReport) -> list:
 
 def _register_blocks(rep: WeeklyReport) -> list:
     lang = rep.lang
+    jira = rep.register_source.removeprefix("jira:") if rep.register_source.startswith("jira:") else None
     if not any(r.total for r in rep.register_rows):
-        return [Paragraph(t(lang, "no_register"), "muted")]
+        return [Paragraph(t(lang, "no_register_jira", jira=jira) if jira else t(lang, "no_register"), "muted")]
     columns = [Column(t(lang, "col.disposition"), weight=2.5)]
     columns += [Column(f"{name} ({t(lang, 'col.open')} / {t(lang, 'col.total')})", "right", 1.4)
                 for _, name in rep.register_kinds]
@@ -327,7 +350,11 @@ def _register_blocks(rep: WeeklyReport) -> list:
     total = [Cell(t(lang, "col.total"))] + [
         Cell(f"{sum(r.open.get(k, 0) for r in regs)} / {sum(r.total.get(k, 0) for r in regs)}")
         for k, _ in rep.register_kinds]
-    return [Table(columns, rows, total=total), Paragraph(t(lang, "register_note"), "muted")]
+    blocks: list = [Table(columns, rows, total=total), Paragraph(t(lang, "register_note"), "muted")]
+    if jira:
+        labels = ", ".join(r.disposition for r in regs if r.disposition)
+        blocks.append(Paragraph(t(lang, "register_source_jira", jira=jira, labels=labels), "muted"))
+    return blocks
 
 
 def payment_status_cell(lang: str, p: an.PaymentRow) -> Cell:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from tests.jira_contract import contract_responses, needs_spec
 from tests.reports.fake_odoo import FakeOdoo, acme_records
 
 WEEK = ["--week", "2026-W48", "--as-of", "2026-11-27"]
@@ -93,3 +95,89 @@ def test_bad_references_fail_clearly(runner: CliRunner, args: list[str], message
     assert result.exit_code == 2
     assert message in result.output and "fix:" in result.output
     assert "Traceback" not in result.output
+
+
+# --- Jira: the register from its Requirement / Issue issues, the sync time from the sync state ------------------
+def _jira_config(tmp_path: Path, *, jira: bool = True, state: Path | None = None) -> Path:
+    config = tmp_path / "jira.toml"
+    text = f'[sync]\nstate = "{state or tmp_path / "no-state.sqlite"}"\n'
+    if jira:
+        text += '[jira]\nurl = "https://jira.example.test"\nuser = "pm@example.com"\ntoken = "t0ken-value"\n'
+    text += '[[projects]]\ncode = "acme_erp"\nodoo_project = "Acme ERP"\njira_key = "ACME"\n'
+    config.write_text(text)
+    return config
+
+
+@pytest.fixture
+def jira_adapter(monkeypatch: pytest.MonkeyPatch) -> Any:
+    import requests
+
+    import cli.report_cmds
+    from connector.jira.adapter import JiraAdapter
+
+    adapter = JiraAdapter(requests.Session(), "https://jira.example.test", sleep=lambda _: None)
+    monkeypatch.setattr(cli.report_cmds, "connect_jira", lambda settings: adapter)
+    return adapter
+
+
+@needs_spec
+def test_weekly_register_from_jira_and_sync_status(runner: CliRunner, tmp_path: Path, jira_adapter: Any) -> None:
+    from tests.reports.fake_jira import EXPECTED_COUNTS, FakeJiraSearch
+
+    with contract_responses() as rsps:
+        FakeJiraSearch().install(rsps)
+        result = runner.invoke(cli, ["--config", str(_jira_config(tmp_path)), "report", "weekly",
+                                     "--project", "acme_erp", *WEEK, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["register_source"] == "jira:ACME"
+    assert {r["disposition"]: (r["open"], r["total"]) for r in data["register_rows"]} == EXPECTED_COUNTS
+    assert data["sync"]["state"] == "never" and "sync_never" in {r["code"] for r in data["risks"]}
+
+
+def test_register_odoo_keeps_the_tags_even_with_jira(runner: CliRunner, tmp_path: Path, jira_adapter: Any) -> None:
+    result = runner.invoke(cli, ["--config", str(_jira_config(tmp_path)), "report", "weekly", "--project", "acme_erp",
+                                 *WEEK, "--json", "--register", "odoo"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["register_source"] == "odoo" and jira_adapter.request_count == 0
+
+
+def test_without_jira_settings_the_register_stays_in_odoo(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["--config", str(_jira_config(tmp_path, jira=False)), "report", "weekly",
+                                 "--project", "acme_erp", *WEEK, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["register_source"] == "odoo"
+
+
+@needs_spec
+def test_jira_refusing_names_the_way_out(runner: CliRunner, tmp_path: Path, jira_adapter: Any) -> None:
+    with contract_responses() as rsps:
+        rsps.post("https://jira.example.test/rest/api/3/search/jql", status=401, json={"errorMessages": ["no"]})
+        result = runner.invoke(cli, ["--config", str(_jira_config(tmp_path)), "report", "weekly",
+                                     "--project", "acme_erp", *WEEK])
+    assert result.exit_code == 2
+    assert "reading the register from Jira failed" in result.output and "--register odoo" in result.output
+    assert "t0ken-value" not in result.output
+
+
+def test_odoo_only_project_says_it_is_not_synchronised(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["report", "weekly", "--project", "acme_erp", *WEEK])  # no config, no state file
+    assert result.exit_code == 0, result.output
+    assert "Synchronised from Jira: **Not synchronised from Jira (Odoo-only project)**" in result.stdout
+
+
+def test_sync_time_from_the_state_file(runner: CliRunner, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from connector.sync.state import SqliteState
+
+    state = tmp_path / "state" / "sync.sqlite"
+    store = SqliteState(state)
+    five_days_ago = datetime.now(UTC) - timedelta(days=5, hours=1)
+    store.put_many("cursor", {"updated:acme_erp": int(five_days_ago.timestamp() * 1000)})
+    store.close()
+    config = _jira_config(tmp_path, jira=False, state=state)
+    result = runner.invoke(cli, ["--config", str(config), "report", "confirmation", "--project", "acme_erp",
+                                 "--phase", "kickoff", "--as-of", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+    assert "ACME: worklogs read up to" in result.stdout and "(5 days ago)" in result.stdout
