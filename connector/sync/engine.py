@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from connector.errors import ConnectorError
@@ -97,6 +97,7 @@ class SyncEngine:
             self._read_figures(live)
             if jira_projects:
                 self._push_to_jira(self._live(jira_projects), summary)
+            self._record_runs(projects)
         for message in self.directory.warnings():
             log.warning(message)
             summary.warnings.append(message)
@@ -107,6 +108,16 @@ class SyncEngine:
             for message in p.result.errors:
                 log.error("project %s failed: %s", p.code, message)
         return summary
+
+    def _record_runs(self, projects: list[_Project]) -> None:
+        """``run/<code>``: when each project's last run finished and whether it failed (the reports show it)."""
+        finished = datetime.now(UTC).isoformat(timespec="seconds")
+        before = self.state.get_many("run", [p.code for p in projects])
+        self.state.put_many("run", {p.code: {
+            "finished_at": finished, "ok": not p.result.failed,
+            "error": p.result.errors[0] if p.result.errors else None,
+            "last_ok_at": finished if not p.result.failed else (before.get(p.code) or {}).get("last_ok_at"),
+        } for p in projects})
 
     def _forget(self, projects: list[_Project]) -> None:
         """--full: re-read every worklog and rebuild every cached mapping."""

@@ -127,3 +127,18 @@ def test_the_config_maps_a_jira_author_to_an_odoo_employee(world: World, runner:
     wid = world.jira.log(world.issues["analysis"], HOUR, author="Ann L.", email="ann@acme.test")
     runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--json"])
     assert world.line(wid)["employee_id"] == official
+
+
+def test_reports_see_each_projects_last_run_and_why_it_failed(world: World, runner: CliRunner, config: Path) -> None:
+    from datetime import UTC, datetime
+
+    from connector.reports.sync_status import read_sync_status
+    from connector.settings import load_settings
+
+    runner.invoke(cli, ["--config", str(config), "sync", "--json"])
+    settings = load_settings(config)
+    ghost = settings.project("ghost").model_copy(update={"jira_key": "GHOST"})
+    acme = read_sync_status(settings.sync, settings.project("acme"), datetime.now(UTC))
+    failed = read_sync_status(settings.sync, ghost, datetime.now(UTC))
+    assert (acme.state, acme.basis) == ("ok", "run")
+    assert failed.state == "failed" and "Nowhere" in (failed.error or "")
