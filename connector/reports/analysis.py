@@ -21,6 +21,7 @@ from connector.reports.sync_status import SyncStatus
 # A requested signature that waits longer than this is chased as overdue (lessons 10, 23: do not let it slip).
 GATE_WAIT_DAYS = 14
 # Man-day comparisons ignore differences below this (quarter of an hour at 8 h/day).
+SHORTFALL_HIGH = 0.10  # share of the man-day budget
 EPSILON_DAYS = 0.03
 
 GateStatus = Literal["signed", "waiting", "overdue", "rejected", "not_due"]
@@ -248,8 +249,12 @@ def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], p
             add("burn_ahead", "medium", row.key, row.key, phase=row.name, remaining=days(row.remaining),
                 work_left=days(row.work_left), progress=f"{row.progress:.0f}")
     work_left = sum(r.work_left for r in phases)
-    if snap.project.man_day_budget > 0 and snap.remaining_man_days < work_left - EPSILON_DAYS:
-        add("project_short", "high", None, None, remaining=days(snap.remaining_man_days), work_left=days(work_left))
+    budget = snap.project.man_day_budget
+    shortfall = work_left - snap.remaining_man_days
+    if budget > 0 and shortfall > EPSILON_DAYS:
+        # A few days short early on is a watch item; a tenth of the budget short is an executive's problem.
+        severity: Severity = "high" if shortfall >= SHORTFALL_HIGH * budget else "medium"
+        add("project_short", severity, None, None, remaining=days(snap.remaining_man_days), work_left=days(work_left))
 
     for gate in gates:
         if gate.hard and gate.status in ("overdue", "rejected") and gate.blocks_phase_name:

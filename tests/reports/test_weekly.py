@@ -129,3 +129,15 @@ def test_gate_waiting_threshold() -> None:
     asked = GateSnap(id=1, key="g", name="G", phase_id=1, state="requested", date_requested=date(2026, 11, 1))
     assert an.gate_status(asked, phase, date(2026, 11, 1 + an.GATE_WAIT_DAYS)) == "waiting"
     assert an.gate_status(asked, phase, date(2026, 11, 2 + an.GATE_WAIT_DAYS)) == "overdue"
+
+
+def test_a_small_shortfall_is_a_watch_item_a_tenth_of_the_budget_is_high(acme: ProjectSnapshot,
+                                                                          playbook: Playbook) -> None:
+    def severity(budget: float) -> str:
+        project = acme.project.model_copy(update={"man_day_budget": budget})
+        risk = next(r for r in weekly(_with(acme, project=project), playbook).risks if r.code == "project_short")
+        return risk.severity
+
+    # 18.5 man-days spent, 35 of open work: a budget of 45 leaves 26.5 (8.5 short), 50 leaves 31.5 (3.5 short)
+    assert severity(45) == "high"  # 8.5 is more than a tenth of 45
+    assert severity(50) == "medium"  # 3.5 is less than a tenth of 50
