@@ -20,12 +20,12 @@ from typing import Any
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter, JiraError
 from connector.jira.issues import IssueSpec, adf, issue_specs, property_value
+from connector.jira.search import SEARCH_PAGE, search_issues
 from connector.jira.setup import SetupResult, run_setup
 from connector.jira.templates import JiraTemplates
 from connector.plan import ProjectPlan
 
 BULK_SIZE = 50  # Jira's limit for POST /issue/bulk
-SEARCH_PAGE = 100
 PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -142,33 +142,15 @@ class Provisioner:
         """Item key -> issue key of every issue in the project that carries our property for this playbook."""
         prop = self.templates.property_key
         found: dict[str, str] = {}
-        token: str | None = None
-        start = 0
-        while True:
-            self.progress("reading existing issues", len(found), 0)
-            if self.jira.api_version == "3":
-                body: dict[str, Any] = {"jql": f'project = "{self.key}"', "fields": ["summary"],
-                                        "properties": [prop], "maxResults": SEARCH_PAGE}
-                if token:
-                    body["nextPageToken"] = token
-                page = self.jira.request("POST", self.jira.api("search/jql"), json=body) or {}
-            else:
-                page = self.jira.request("POST", self.jira.api("search"), json={
-                    "jql": f'project = "{self.key}"', "fields": ["summary"], "properties": [prop],
-                    "startAt": start, "maxResults": SEARCH_PAGE}) or {}
-            issues = page.get("issues", [])
-            for issue in issues:
-                value = (issue.get("properties") or {}).get(prop)
-                if isinstance(value, dict) and value.get("playbook") == self.plan.playbook.key and value.get("key"):
-                    found.setdefault(str(value["key"]), str(issue["key"]))
-            if self.jira.api_version == "3":
-                token = page.get("nextPageToken")
-                if not token or page.get("isLast") is True:
-                    return found
-            else:
-                start += len(issues)
-                if not issues or start >= int(page.get("total", 0)):
-                    return found
+        self.progress("reading existing issues", 0, 0)
+        for n, issue in enumerate(search_issues(self.jira, f'project = "{self.key}"', ["summary"],
+                                                properties=[prop]), 1):
+            value = (issue.get("properties") or {}).get(prop)
+            if isinstance(value, dict) and value.get("playbook") == self.plan.playbook.key and value.get("key"):
+                found.setdefault(str(value["key"]), str(issue["key"]))
+            if n % SEARCH_PAGE == 0:
+                self.progress("reading existing issues", n, 0)
+        return found
 
     def _create_issues(self, project_id: str, existing: dict[str, str]) -> None:
         specs = issue_specs(self.plan, self.templates, self.lang)

@@ -13,16 +13,16 @@ open / all per disposition: one ``POST search/jql`` per 100 issues (``nextPageTo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from connector.jira.search import SEARCH_PAGE, search_issues
 from connector.jira.templates import JiraTemplates
 from connector.playbook.model import Playbook
 from connector.reports.register import normalise, tag_vocabulary
 from connector.reports.snapshot import RegisterItem, TaskSnap
 
-SEARCH_PAGE = 100  # Jira Cloud's page size when fields are asked for
 PROPERTY = "erp-playbook"  # entity property on the issues provisioning creates (docs/architecture.md)
 FIELDS = ["summary", "status", "issuetype", "labels", "created", "duedate", "assignee", "parent"]
 # Template keys of the register's issue types (jira_templates/issue_types.yaml) = playbook register kind keys.
@@ -62,7 +62,7 @@ class JiraRegisterReader:
         return f"project = {_jql_string(self.project_key)} AND issuetype in ({types}) ORDER BY created ASC"
 
     def __call__(self, tasks: list[TaskSnap]) -> list[RegisterItem]:
-        issues = list(self._search(self.jql, FIELDS))
+        issues = list(search_issues(self.jira, self.jql, FIELDS))
         phase_of_epic = self._phases_of_epics(issues, tasks)
         items = []
         for issue in issues:
@@ -95,33 +95,12 @@ class JiraRegisterReader:
         for start in range(0, len(parents), SEARCH_PAGE):
             chunk = parents[start:start + SEARCH_PAGE]
             jql = f"id in ({', '.join(chunk)})"
-            for epic in self._search(jql, ["issuetype"], properties=[PROPERTY]):
+            for epic in search_issues(self.jira, jql, ["issuetype"], properties=[PROPERTY]):
                 prop = (epic.get("properties") or {}).get(PROPERTY) or {}
                 phase_id = phase_ids.get(prop.get("key")) if prop.get("kind") == "phase" else None
                 if phase_id is not None:
                     out[str(epic["id"])] = phase_id
         return out
-
-    def _search(self, jql: str, fields: list[str], properties: list[str] | None = None) -> Iterator[dict[str, Any]]:
-        body: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": SEARCH_PAGE}
-        if properties:
-            body["properties"] = properties
-        if self.jira.api_version == "2":  # Data Center: the classic search, startAt paging
-            start = 0
-            while True:
-                page = self.jira.request("POST", self.jira.api("search"), json={**body, "startAt": start}) or {}
-                issues = page.get("issues") or []
-                yield from issues
-                start += len(issues)
-                if not issues or start >= int(page.get("total") or 0):
-                    return
-        while True:
-            page = self.jira.request("POST", self.jira.api("search/jql"), json=body) or {}
-            yield from page.get("issues") or []
-            token = page.get("nextPageToken")
-            if not token or page.get("isLast") is True:
-                return
-            body = {**body, "nextPageToken": token}
 
 
 def _date(value: Any) -> date | None:

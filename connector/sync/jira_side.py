@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from connector.jira.search import search_issues
 from connector.sync.ports import JiraPort
 
 log = logging.getLogger(__name__)
 
 PROPERTY = "erp-playbook"
 WORKLOG_LIST_MAX = 1000  # POST worklog/list takes at most 1000 ids
-SEARCH_PAGE = 100
 ID_BATCH = 100  # issue ids per `id in (...)` JQL, short enough for any proxy
 # Issue types jira_templates/ gives phases (Epic) and payment milestones; the entity property decides.
 TRACKED_TYPES = ("Epic", "Payment milestone")
@@ -94,23 +94,7 @@ class JiraSide:
         return list(self.search(f"project in ({projects}) AND issuetype in ({types})", ["project", "issuetype"]))
 
     def search(self, jql: str, fields: list[str]) -> Iterator[dict[str, Any]]:
-        body: dict[str, Any] = {"jql": jql, "fields": fields, "properties": [PROPERTY], "maxResults": SEARCH_PAGE}
-        if self.api.endswith("/2"):  # Data Center: the classic search with startAt paging
-            start = 0
-            while True:
-                data = self.jira.request("POST", f"{self.api}/search", json={**body, "startAt": start}) or {}
-                issues = data.get("issues") or []
-                yield from issues
-                start += len(issues)
-                if not issues or start >= int(data.get("total") or 0):
-                    return
-        while True:
-            data = self.jira.request("POST", f"{self.api}/search/jql", json=body) or {}
-            yield from data.get("issues") or []
-            token = data.get("nextPageToken")
-            if data.get("isLast", True) or not token:
-                return
-            body = {**body, "nextPageToken": token}
+        return search_issues(self.jira, jql, fields, properties=[PROPERTY])
 
     # -- fields and edits ---------------------------------------------------------------------------
     def discover_fields(self) -> dict[str, Any]:
