@@ -24,6 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from connector.settings import ProjectLink, SyncSettings
+from connector.sync.state import redact
 
 # Older than this, the report warns that recent worklogs may be missing (the sync runs nightly: two missed runs).
 SYNC_STALE_DAYS = 2
@@ -106,7 +107,7 @@ def _read_postgres(url: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, s
     try:
         db = psycopg2.connect(url)
     except psycopg2.Error as exc:  # the driver names host and database, never the password
-        raise _Unreadable(f"cannot connect to the sync state database: {str(exc).strip()}") from None
+        raise _Unreadable(f"cannot connect to the sync state database: {redact(str(exc).strip(), url)}") from None
     try:
         db.set_session(readonly=True, autocommit=True)
         out: dict[tuple[str, str], Any] = {}

@@ -19,12 +19,14 @@ import fcntl
 import json
 import logging
 import os
+import re
 import socket
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
+from urllib.parse import unquote
 
 from connector.errors import ConnectorError
 
@@ -153,39 +155,91 @@ def _describe(raw: str) -> str:
 
 
 class PostgresState:
-    """The same table in PostgreSQL; the lock is a session advisory lock, released when the connection dies."""
+    """The same table in PostgreSQL; the lock is a session advisory lock, released when the connection dies.
+
+    Every driver error becomes a ``ConnectorError`` with the password of ``state_url`` taken out: libpq echoes a
+    malformed connection string verbatim.
+    """
 
     LOCK_KEY = 0x5EB0_0C5C  # arbitrary, fixed: one nightly sync per state database
+    SCHEMA_LOCK_KEY = 0x5EB0_0C5D  # serialises the first CREATE TABLE of concurrent first runs
+    # Defaults the URL may override: a dead host fails the run instead of hanging it; pg_stat_activity names us.
+    CONNECT_DEFAULTS: ClassVar[dict[str, str]] = {"connect_timeout": "15", "application_name": "erp-playbook sync"}
 
     def __init__(self, url: str) -> None:
         try:
             import psycopg2  # type: ignore[import-untyped]
+            import psycopg2.extensions  # type: ignore[import-untyped]
+            import psycopg2.extras  # type: ignore[import-untyped]
         except ImportError:
             raise ConnectorError(
                 "a PostgreSQL sync state needs the psycopg2 package",
-                "pip install psycopg2-binary, or drop [sync] state_url to use the SQLite file",
+                "pip install -e '.[postgres]' (or psycopg2-binary), or drop [sync] state_url to use the SQLite file",
             ) from None
+        self._pg = psycopg2
+        self._url = url
+        self._held = False
+        self.location = "the PostgreSQL sync state"
+        problem: str | None = None
         try:
-            self._db = psycopg2.connect(url)
+            given = psycopg2.extensions.parse_dsn(url)
+            self._db = psycopg2.connect(url, **{k: v for k, v in self.CONNECT_DEFAULTS.items() if k not in given})
         except psycopg2.Error as exc:
-            # The driver's message names host and database, never the password.
-            raise ConnectorError(f"cannot connect to the sync state database: {str(exc).strip()}",
-                                 "check [sync] state_url (PLAYBOOK_SYNC_STATE_URL) and that the server is up") from None
-        self._db.autocommit = True
-        with self._db.cursor() as cur:
+            problem = redact(str(exc).strip(), url)
+        if problem is not None:  # raised outside the except block: the driver's exception may quote the URL
+            raise ConnectorError(f"cannot connect to the sync state database: {problem}",
+                                 "check [sync] state_url (PLAYBOOK_SYNC_STATE_URL): postgresql://user:password@host"
+                                 "[:port]/database, and that the server is up and reachable")
+        self._db.autocommit = True  # reads see the latest commit; writes run in `with self._db` transactions
+        self.location = f"postgresql database {self._db.info.dbname} on {self._db.info.host}:{self._db.info.port}"
+        try:
+            self._ensure_table()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _ensure_table(self) -> None:
+        """Create ``sync_kv`` on first use; a role that may only read and write an existing table works too."""
+        with self._errors("preparing"), self._db, self._db.cursor() as cur:
+            cur.execute("SELECT to_regclass('sync_kv') IS NOT NULL")
+            if cur.fetchone()[0]:
+                return
+            cur.execute("SELECT has_schema_privilege(current_schema(), 'CREATE'), current_user, current_schema()")
+            may_create, user, schema = cur.fetchone()
+            if not may_create:
+                raise ConnectorError(
+                    f"{self.location} has no table sync_kv and the user {user} may not create it in schema {schema}",
+                    f"make {user} the database's owner (CREATE DATABASE ... OWNER {user}), or have the owner run: "
+                    f"{SCHEMA}; GRANT SELECT, INSERT, UPDATE, DELETE ON sync_kv TO {user}",
+                )
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (self.SCHEMA_LOCK_KEY,))
             cur.execute(SCHEMA)
-        self.location = f"postgresql database {self._db.info.dbname} on {self._db.info.host}"
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Driver errors as a ``ConnectorError`` naming the database and never the password."""
+        problem: str | None = None
+        try:
+            yield
+        except self._pg.Error as exc:
+            problem = redact(str(exc).strip() or type(exc).__name__, self._url)
+        if problem is not None:
+            raise ConnectorError(
+                f"the sync state database failed while {doing}: {problem} ({self.location})",
+                "check that the PostgreSQL server is up and reachable; the next run resumes from the last "
+                "completed write",
+            )
 
     def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
-        with self._db.cursor() as cur:
+        with self._errors("reading"), self._db.cursor() as cur:
             cur.execute("SELECT k, v FROM sync_kv WHERE ns = %s AND k = ANY(%s)", (ns, wanted))
             return {k: json.loads(v) for k, v in cur.fetchall()}
 
     def all(self, ns: str) -> dict[str, Any]:
-        with self._db.cursor() as cur:
+        with self._errors("reading"), self._db.cursor() as cur:
             cur.execute("SELECT k, v FROM sync_kv WHERE ns = %s", (ns,))
             return {k: json.loads(v) for k, v in cur.fetchall()}
 
@@ -193,35 +247,73 @@ class PostgresState:
         if not values:
             return
         rows = [(ns, k, json.dumps(v, sort_keys=True)) for k, v in values.items()]
-        with self._db, self._db.cursor() as cur:  # one transaction
-            cur.executemany("INSERT INTO sync_kv (ns, k, v) VALUES (%s, %s, %s) "
-                            "ON CONFLICT (ns, k) DO UPDATE SET v = EXCLUDED.v", rows)
+        # One transaction, few round trips: execute_values sends 500 rows per statement (executemany sends one).
+        with self._errors("writing"), self._db, self._db.cursor() as cur:
+            self._pg.extras.execute_values(
+                cur, "INSERT INTO sync_kv (ns, k, v) VALUES %s ON CONFLICT (ns, k) DO UPDATE SET v = EXCLUDED.v",
+                rows, page_size=500)
 
     def delete(self, ns: str, keys: Iterable[str] | None = None) -> None:
-        with self._db, self._db.cursor() as cur:
-            if keys is None:
+        gone = None if keys is None else list(keys)
+        with self._errors("deleting"), self._db, self._db.cursor() as cur:
+            if gone is None:
                 cur.execute("DELETE FROM sync_kv WHERE ns = %s", (ns,))
-            else:
-                cur.execute("DELETE FROM sync_kv WHERE ns = %s AND k = ANY(%s)", (ns, list(keys)))
+            elif gone:
+                cur.execute("DELETE FROM sync_kv WHERE ns = %s AND k = ANY(%s)", (ns, gone))
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        with self._db.cursor() as cur:
-            cur.execute("SELECT pg_try_advisory_lock(%s)", (self.LOCK_KEY,))
-            if not cur.fetchone()[0]:
+        # Advisory locks nest within one session; refuse like the file lock does instead of nesting silently.
+        with self._errors("taking the lock"), self._db.cursor() as cur:
+            taken = not self._held
+            if taken:
+                cur.execute("SELECT pg_try_advisory_lock(%s)", (self.LOCK_KEY,))
+                taken = bool(cur.fetchone()[0])
+            if not taken:
                 cur.execute("SELECT v FROM sync_kv WHERE ns = 'lock' AND k = 'holder'")
                 row = cur.fetchone()
-                raise _locked_error(_describe(row[0]) if row else "", self.location)
-        self.put_many("lock", {"holder": _holder()})
+        if not taken:
+            raise _locked_error(_describe(row[0]) if row else "", self.location)
+        self._held = True
         try:
+            self.put_many("lock", {"holder": _holder()})
             yield
         finally:
+            self._held = False
+            self._release()
+
+    def _release(self) -> None:
+        """Best effort: when the connection is gone the server has dropped the lock already; never mask an error."""
+        try:
             self.delete("lock")
-            with self._db.cursor() as cur:
+            with self._errors("releasing the lock"), self._db.cursor() as cur:
                 cur.execute("SELECT pg_advisory_unlock(%s)", (self.LOCK_KEY,))
+        except ConnectorError as exc:
+            log.warning("could not release the sync lock cleanly (the server drops it with the connection): %s",
+                        exc.message)
+            self._db.close()
 
     def close(self) -> None:
         self._db.close()
+
+
+_USERINFO_PASSWORD = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:/*)?[^:@/\s]*:([^@\s]+)@")
+_KEYWORD_PASSWORD = re.compile(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def redact(text: str, url: str) -> str:
+    """``text`` with every spelling of the password in ``url`` (URL or key=value form) replaced by ``***``."""
+    secrets: set[str] = set()
+    match = _USERINFO_PASSWORD.match(url)
+    if match:
+        secrets.add(match.group(1))
+    for found in _KEYWORD_PASSWORD.findall(url):
+        secrets.update({found, found.strip("'")})
+    for secret in list(secrets):
+        secrets.add(unquote(secret))
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 def open_state(state_path: Path, state_url: str | None = None) -> StateStore:
