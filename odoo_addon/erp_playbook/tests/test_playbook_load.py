@@ -1,7 +1,10 @@
 # Copyright 2025 erp-playbook contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import ErpPlaybookCase, playbook_v1
 
@@ -29,6 +32,22 @@ class TestPlaybookLoad(ErpPlaybookCase):
         self.assertTrue(gate.hard)
         self.assertEqual(gate.blocks_phase_id.key, "solution")
         self.assertEqual(self.playbook.payment_ids.filtered(lambda p: p.key == "pay_retention").delay_days, 180)
+
+    def test_a_key_is_unique_within_a_playbook_for_every_item_model(self):
+        phase = self.playbook.phase_ids[0]
+        copies = {
+            "erp.playbook.phase": {"key": phase.key},
+            "erp.playbook.checklist": {"key": self.playbook.checklist_ids[0].key, "phase_id": phase.id},
+            "erp.playbook.gate": {"key": self.playbook.gate_ids[0].key, "phase_id": phase.id},
+            "erp.playbook.payment": {"key": self.playbook.payment_ids[0].key},
+            "erp.playbook.role": {"key": self.playbook.role_ids[0].key},
+            "erp.playbook.cadence": {"key": self.playbook.cadence_ids[0].key},
+        }
+        for model, values in copies.items():
+            with self.subTest(model=model), mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+                with self.env.cr.savepoint():
+                    self.env[model].create(dict(values, playbook_id=self.playbook.id, name="copy"))
+                    self.env.flush_all()
 
     def test_same_data_again_changes_nothing(self):
         counts = self.env["erp.playbook"].load_playbook(playbook_v1())
