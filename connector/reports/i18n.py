@@ -200,6 +200,7 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "invested": ("Invested (confirmed)", "已投入（已確認）", "已投入（已确认）"),
     "logged": ("Logged", "已登錄", "已登记"),
     "remaining_after": ("Remaining", "剩餘", "剩余"),
+    "remaining_confirmed": ("Remaining after confirmed days", "剩餘（扣除已確認人天）", "剩余（扣除已确认人天）"),
     "sign.customer": ("For the customer", "客戶方", "客户方"),
     "sign.implementer": ("For the implementer", "實施方", "实施方"),
     "sign.name": ("Name", "姓名", "姓名"),

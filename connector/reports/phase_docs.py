@@ -239,7 +239,8 @@ def _man_days_table(rep: PhaseReport, *, confirmed_basis: bool) -> Table:
             [Cell(t(lang, "invested")), Cell(fmt_days(ph.confirmed)), Cell(fmt_days(pr.confirmed))]]
     # The certificate counts what the customer confirmed; plan and summary count everything logged.
     remaining = (ph.remaining, pr.remaining) if confirmed_basis else (ph.budget - ph.logged, pr.budget - pr.logged)
-    rows.append([Cell(t(lang, "remaining_after")), Cell(fmt_days(remaining[0]), "bad" if remaining[0] < 0 else None),
+    label = t(lang, "remaining_confirmed" if confirmed_basis else "remaining_after")
+    rows.append([Cell(label), Cell(fmt_days(remaining[0]), "bad" if remaining[0] < 0 else None),
                  Cell(fmt_days(remaining[1]), "bad" if remaining[1] < 0 else None)])
     return Table([Column(t(lang, "chart.unit"), weight=2), Column(t(lang, "col.phase_col"), "right"),
                   Column(t(lang, "col.project_col"), "right")], rows)

@@ -8,7 +8,8 @@ import pytest
 
 from connector.playbook.model import Playbook
 from connector.reports.odoo_source import OdooReportSource, ReportDataError
-from connector.reports.phase_docs import build_phase_report
+from connector.reports.phase_docs import build_phase_report, phase_document
+from connector.reports.render import render_markdown
 from connector.reports.snapshot import ProjectSnapshot
 from tests.reports.conftest import AS_OF
 from tests.reports.fake_odoo import FakeOdoo
@@ -57,6 +58,9 @@ def test_confirmation_counts_only_confirmed_lines(acme_odoo: FakeOdoo, playbook:
     ph, pr = rep.phase_days, rep.project_days
     assert (ph.budget, ph.logged, ph.confirmed, ph.remaining, ph.unconfirmed) == (12, 10, 1, 11, 9)
     assert (pr.budget, pr.confirmed, pr.remaining) == (45, 8, 37)
+    # The certificate says what its remaining days are counted against: confirmed days, not all logged.
+    text = render_markdown(phase_document(rep, today=AS_OF))
+    assert "| Remaining after confirmed days | 11 | 37 |" in text
 
 
 def test_confirmation_log_sums_to_the_phase_confirmed_days(acme_odoo: FakeOdoo, playbook: Playbook) -> None:
