@@ -567,23 +567,8 @@ class OdooHarness:
         step = time.monotonic()
         port = self._serve()
         self.timings["server"] = time.monotonic() - step
-        self.server = OdooServer(
-            url=f"http://127.0.0.1:{port}",
-            host="127.0.0.1",
-            port=port,
-            db=SESSION_DB,
-            login=ADMIN_LOGIN,
-            password=ADMIN_PASSWORD,
-            addons_path=self.source.addons_path,
-            version=self._version(port),
-            source=self.source,
-            cluster=self.cluster,
-            workdir=self.workdir,
-            data_dir=self.data_dir,
-            config_file=self.config_file,
-            log_path=self.server_log,
-            addon_template_error=addon_error,
-        )
+        self.server = self._server_record(port=port, db=SESSION_DB, version=self._version(port),
+                                          addon_template_error=addon_error)
         return self.server
 
     def _config(self, http_port: int) -> None:
@@ -598,23 +583,29 @@ class OdooHarness:
         self.cluster.start()
         self._config(http_port=free_port())  # the password changed with the restart
 
-    def _one_shot(self, *args: str, db: str, log_name: str) -> OdooRun:
-        runner = OdooServer(
-            url="",
+    def _server_record(self, *, port: int, db: str, version: str,
+                       addon_template_error: str | None = None) -> OdooServer:
+        """What tests get to talk to Odoo; ``port=0`` for a one-shot odoo-bin that serves nothing."""
+        return OdooServer(
+            url=f"http://127.0.0.1:{port}" if port else "",
             host="127.0.0.1",
-            port=0,
+            port=port,
             db=db,
             login=ADMIN_LOGIN,
             password=ADMIN_PASSWORD,
             addons_path=self.source.addons_path,
-            version="",
+            version=version,
             source=self.source,
             cluster=self.cluster,
             workdir=self.workdir,
             data_dir=self.data_dir,
             config_file=self.config_file,
             log_path=self.server_log,
+            addon_template_error=addon_template_error,
         )
+
+    def _one_shot(self, *args: str, db: str, log_name: str) -> OdooRun:
+        runner = self._server_record(port=0, db=db, version="")
         return runner.run_odoo(*args, db=db, log_name=log_name)
 
     def _build_base_template(self) -> None:
