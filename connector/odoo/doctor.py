@@ -13,6 +13,10 @@ from connector.odoo.provision import addon_installed
 
 ADDON = "erp_playbook"
 ADDON_DEPENDS = ("project", "hr_timesheet", "account", "portal")
+ADDON_SERIES = 18  # the Odoo major version erp_playbook is written for
+OTHER_SERIES_HINT = (f"{ADDON} is written for Odoo {ADDON_SERIES}.0; on this server keep provisioning plain projects, "
+                     f"and do not put odoo_addon/ on its addons_path (Odoo 17 refuses to load any database while a "
+                     f"module for another series is on it)")
 
 # (model, operation, what it is needed for, the group that grants it)
 BASE_RIGHTS = (
@@ -97,7 +101,7 @@ def _run(client: OdooClient, report: DoctorReport) -> None:
                    f"{ADDON} is {'installed' if installed else 'not installed (or not readable)'}",
                    None if installed else "ask an administrator to run `playbook odoo install`")
     else:
-        _check_modules(report, modules)
+        _check_modules(report, modules, client.version.major)
     if report.addon_state == "installed":
         _check_rights(client, report, ADDON_RIGHTS, "fail")
 
@@ -136,7 +140,7 @@ def _read_modules(client: OdooClient, report: DoctorReport) -> dict[str, dict[st
     return {r["name"]: r for r in rows}
 
 
-def _check_modules(report: DoctorReport, modules: dict[str, dict[str, Any]]) -> None:
+def _check_modules(report: DoctorReport, modules: dict[str, dict[str, Any]], major: int) -> None:
     if modules.get("project", {}).get("state") != "installed":
         report.add("module project", "fail", "the Project app is not installed",
                    "install Project (Apps › Project), or run `playbook odoo install`, which installs it with the addon")
@@ -151,7 +155,7 @@ def _check_modules(report: DoctorReport, modules: dict[str, dict[str, Any]]) -> 
                    f"{ADDON} is not known to this database: provisioning falls back to plain Odoo projects "
                    "(no payment milestones, no man-day tracking)",
                    "put the repository's odoo_addon/ folder on the server's addons_path, restart Odoo, "
-                   "then run `playbook odoo install`")
+                   "then run `playbook odoo install`" if major == ADDON_SERIES else OTHER_SERIES_HINT)
         return
     state = addon["state"]
     report.addon_state = state

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connector.odoo.client import OdooClient
-from connector.odoo.doctor import ADDON, has_right
+from connector.odoo.doctor import ADDON, ADDON_SERIES, OTHER_SERIES_HINT, has_right
 from connector.odoo.errors import OdooAccessError, OdooMissingAddon
 from connector.playbook.model import Playbook
 
@@ -38,6 +38,9 @@ def install_addon(client: OdooClient, playbook: Playbook | None, *, upgrade: boo
     """Idempotent: an installed, current addon is left alone (``upgrade`` forces an upgrade)."""
     start = client.rpc_calls
     client.connect()
+    if client.version.major != ADDON_SERIES:
+        raise OdooMissingAddon(f"this server runs Odoo {client.version}; {ADDON} cannot be installed on it",
+                               OTHER_SERIES_HINT)
     if not has_right(client, "ir.module.module", "write"):
         raise OdooAccessError(f"{client.user!r} may not install modules on {client.db!r}",
                               "run this as an Odoo administrator (group 'Administration: Settings')")
