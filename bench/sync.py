@@ -1,6 +1,9 @@
 """Measure `playbook sync`: requests, wall time and peak memory for 1, 100 and 10,000 worklogs and a no-change run.
 
-Odoo is real (tests/odoo/harness.py starts a private one); Jira is the contract-checked fake of tests/sync.
+Odoo is real (tests/odoo/harness.py starts a private one); Jira is the contract-checked fake of tests/sync. Each
+project also has two sign-off gates: one signed in Jira (the import run signs it in Odoo), one signed in Odoo (the
+import run moves its Jira issue). A no-change run must cost exactly NO_CHANGE_JIRA Jira requests: the two worklog
+feeds and the one sign-off search.
 
     ODOO_SRC=/work/odoo-src ODOO_PYTHON=/work/odoo-venv/bin/python .venv/bin/python bench/sync.py
 """
@@ -24,9 +27,10 @@ from connector.sync.state import SqliteState
 from tests.jira_contract import _openapi
 from tests.odoo.harness import OdooDatabase, OdooSource, running_odoo
 from tests.odoo.test_live_sync import make_project
-from tests.sync.fakes import JiraFake, make_adapter
+from tests.sync.fakes import AWAITING, SIGNED_OFF, JiraFake, make_adapter
 
 SIZES = (1, 100, 10_000)
+NO_CHANGE_JIRA = 3  # worklog/updated, worklog/deleted, the Sign-off search
 
 
 def measure(label: str, client: OdooClient, state_path: Path, link: ProjectLink, jira: JiraFake) -> dict[str, object]:
@@ -44,9 +48,22 @@ def measure(label: str, client: OdooClient, state_path: Path, link: ProjectLink,
         state.close()
     assert summary.ok, summary.as_dict()
     p = summary.projects[0]
-    return {"run": label, "created": p.created, "updated": p.updated, "jira": adapter.request_count,
+    return {"run": label, "created": p.created, "updated": p.updated,
+            "gates": f"{p.signoffs_signed_from_jira}/{p.signoffs_to_jira}", "jira": adapter.request_count,
             "worklog/list": jira.count("/worklog/list"), "odoo": client.rpc_calls - calls_before,
             "seconds": round(seconds, 2), "peak MiB": round(peak / 2**20, 1)}
+
+
+def add_gates(db: OdooDatabase, project_id: int, jira: JiraFake, key: str, code: str) -> None:
+    """A gate signed in Jira only and one signed in Odoo only: the import run carries both across."""
+    partner = db.execute("res.partner", "create", {"name": f"Customer {code}"})
+    db.execute("project.project", "write", [project_id], {"partner_id": partner})
+    for gate, jira_status in (("analysis_signed", SIGNED_OFF), ("design_signed", AWAITING)):
+        signoff = db.execute("erp.signoff", "create", {"project_id": project_id, "key": gate, "name": gate})
+        db.execute("erp.signoff", "action_request", [signoff])
+        if jira_status == AWAITING:
+            db.execute("erp.signoff", "action_sign", [signoff], signer_id=partner, date_signed="2025-06-03")
+        jira.add_signoff(key, gate, code, status=jira_status)
 
 
 def main() -> None:
@@ -73,19 +90,22 @@ def main() -> None:
                         jira.log(epics[i % 2], 1800, comment=f"w{i}", author=f"Author {code}", email=email)
                     else:
                         jira.log(epics[i % 2], 1800, comment=f"w{i}", author=f"Unmatched {code}")
-                make_project(db, code)
+                add_gates(db, make_project(db, code), jira, key, code)
                 link = ProjectLink(code=code, jira_key=key)
                 state_path = Path(tmp) / f"{code}.sqlite"
                 rows.append(measure(f"import {n:,}", client, state_path, link, jira))
                 jira.calls.clear()
-                rows.append(measure(f"no change after {n:,}", client, state_path, link, jira))
+                quiet = measure(f"no change after {n:,}", client, state_path, link, jira)
+                assert quiet["jira"] == NO_CHANGE_JIRA and quiet["gates"] == "0/0", quiet
+                rows.append(quiet)
                 assert not jira.violations, jira.violations[:5]
     headers = list(rows[0])
     widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     for r in rows:
         print("  ".join(str(r[h]).ljust(w) for h, w in zip(headers, widths, strict=True)))
-    print("(peak MiB: Python allocations seen by tracemalloc during the run; Odoo's own memory not included)")
+    print("(gates: signed in Odoo from Jira / moved in Jira; peak MiB: Python allocations seen by tracemalloc during "
+          "the run; Odoo's own memory not included)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`playbook sync`: the nightly run — worklogs into timesheets, man-days and payment status onto both sides."""
+"""`playbook sync`: the nightly run — worklogs into timesheets, sign-offs, man-days and payment status on both sides."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from connector.errors import ConfigError, ConnectorError
 from connector.settings import ProjectLink, Settings, load_settings
 from connector.sync.engine import SyncEngine, parse_since
 from connector.sync.state import open_state
-from connector.sync.summary import SyncSummary
+from connector.sync.summary import ProjectResult, SyncSummary
 
 FAILED_EXIT = 1
 
@@ -31,11 +31,12 @@ FAILED_EXIT = 1
 @click.pass_context
 def sync(ctx: click.Context, project_codes: tuple[str, ...], dry_run: bool, since: str | None, full: bool,
          as_json: bool) -> None:
-    """Nightly sync of man-days and payment status for every configured project.
+    """Nightly sync of man-days, sign-offs and payment status for every configured project.
 
-    Jira worklogs become Odoo timesheets (edits update, deletions remove, nothing doubles); man-days per
-    phase and payment status are written to the Jira epics and payment-milestone issues; overdue payments are
-    listed. A killed run resumes where it stopped. Exit code 1 when any project failed (the others still
+    Jira worklogs become Odoo timesheets (edits update, deletions remove, nothing doubles); sign-off gates
+    signed or rejected on one side are carried to the other (conflicts are listed, never overwritten); man-days
+    per phase and payment status are written to the Jira epics and payment-milestone issues; overdue payments
+    are listed. A killed run resumes where it stopped. Exit code 1 when any project failed (the others still
     complete), 3 when another run holds the lock.
     """
     settings = load_settings((ctx.obj or {}).get("config"))
@@ -94,7 +95,8 @@ def _run(settings: Settings, links: list[ProjectLink], *, dry_run: bool, since: 
 def _print_summary(summary: SyncSummary) -> None:
     title = "Sync (dry run: nothing written)" if summary.dry_run else "Sync"
     table = Table("project", "status", "read", "created", "updated", "deleted", "signed kept", "Jira edits",
-                  "man-days spent / budget", "remaining", "overdue", title=title)
+                  "sign-offs signed from Jira / to Jira / conflicts", "man-days spent / budget", "remaining", "overdue",
+                  title=title)
     for p in summary.projects:
         status = "[red]FAILED[/]" if p.failed else "[green]ok[/]"
         spent = f"{fmt_num(round(p.spent, 2))} / {fmt_num(round(p.budget or 0, 2))}" if p.spent is not None else "-"
@@ -103,7 +105,7 @@ def _print_summary(summary: SyncSummary) -> None:
         overdue = len(p.overdue)
         kept = f"[yellow]{p.conflicts}[/]" if p.conflicts else "0"
         table.add_row(escape(p.code), status, str(p.read), str(p.created), str(p.updated), str(p.deleted), kept,
-                      str(p.jira_updates), spent, remaining, f"[red]{overdue}[/]" if overdue else "0")
+                      str(p.jira_updates), _signoffs(p), spent, remaining, f"[red]{overdue}[/]" if overdue else "0")
     console.print(table)
     overdue = summary.overdue()
     if overdue:
@@ -117,6 +119,15 @@ def _print_summary(summary: SyncSummary) -> None:
         console.print(line)
     console.print(f"[dim]{summary.jira_requests} Jira requests, {summary.odoo_calls} Odoo calls, "
                   f"{summary.seconds:.1f} s[/]")
+
+
+def _signoffs(p: ProjectResult) -> str:
+    """Gates signed in Odoo from Jira / Jira issues moved to match Odoo / conflicts (requests and rejections carried
+    from Jira are in --json)."""
+    if not p.jira_key:
+        return "-"
+    conflicts = f"[yellow]{p.signoff_conflicts}[/]" if p.signoff_conflicts else "0"
+    return f"{p.signoffs_signed_from_jira} / {p.signoffs_to_jira} / {conflicts}"
 
 
 def _notes(summary: SyncSummary) -> list[str]:

@@ -5,7 +5,9 @@ the same handful of requests for one project or a hundred. Each project has its 
 (``updated:<code>``, ``deleted:<code>``), written only after the batch they cover is committed in Odoo; a run
 killed anywhere re-reads at most one batch, and the Odoo side stays idempotent through ``erp_jira_worklog_id``.
 A failing project is recorded and left behind; the others complete. Lines the customer confirmed keep what was
-signed (``signed_log``); lines are booked on the worklog author's employee (``authors``).
+signed (``signed_log``); lines are booked on the worklog author's employee (``authors``). Sign-off gates are
+brought in line on both sides (``signoffs``) before payments are read, so a gate signed in Jira makes its payment
+fall due in the same run.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from connector.sync.jira_side import PROPERTY, JiraField, JiraSide, adf_text
 from connector.sync.odoo_side import OdooSide, m2o_id
 from connector.sync.ports import JiraPort, OdooPort
 from connector.sync.signed_log import conflict_message, is_signed, issue_key, split_signed
+from connector.sync.signoffs import SignoffSync, SignoffWorkflow
 from connector.sync.state import REBUILDABLE, DryRunState, StateStore
 from connector.sync.summary import ProjectResult, SyncSummary
 
@@ -62,7 +65,8 @@ class _Project:
 class SyncEngine:
     def __init__(self, *, odoo: OdooPort, jira: JiraPort | None, state: StateStore, dry_run: bool = False,
                  grace_days: int | None = None, progress: Progress | None = None,
-                 jira_problem: str | None = None, employees: dict[str, str] | None = None) -> None:
+                 jira_problem: str | None = None, employees: dict[str, str] | None = None,
+                 signoff_workflow: SignoffWorkflow | None = None) -> None:
         """``employees``: the explicit ``[sync] employees`` mapping (Jira account id or e-mail → employee name)."""
         self.odoo_port, self.jira_port = odoo, jira
         self.odoo = OdooSide(odoo)
@@ -74,6 +78,7 @@ class SyncEngine:
         self.jira_problem = jira_problem or "Jira is not configured (set PLAYBOOK_JIRA_URL, _USER and _TOKEN)"
         self.progress: Progress = progress or (lambda what, done, total: None)
         self.directory = EmployeeDirectory(self.odoo, self.state, employees)
+        self.signoff_workflow = signoff_workflow
 
     # ------------------------------------------------------------------------------------------ run
     def run(self, links: list[ProjectLink], *, since: int | None = None, full: bool = False) -> SyncSummary:
@@ -94,6 +99,7 @@ class SyncEngine:
                 jira_projects = []
             if jira_projects:
                 self._sync_worklogs(jira_projects, summary, since, full)
+                self._sync_signoffs(self._live(jira_projects))
             self._read_figures(live)
             if jira_projects:
                 self._push_to_jira(self._live(jira_projects), summary)
@@ -348,6 +354,30 @@ class SyncEngine:
             else:
                 p.result.deleted += 1
 
+    # ------------------------------------------------------------------------------------ sign-offs
+    def _sync_signoffs(self, projects: list[_Project]) -> None:
+        """Sign-off state on both sides: one Jira search and one Odoo read for every project (``signoffs``)."""
+        assert self.jira is not None
+        if not projects:
+            return
+        self.progress("sign-offs", 0, None)
+        by_code = {p.code: p for p in projects}
+
+        def fail(code: str, exc: ConnectorError) -> None:
+            by_code[code].result.fail(f"syncing sign-offs failed: {exc.message}"
+                                      + (f" (fix: {exc.hint})" if exc.hint else ""))
+
+        if self.signoff_workflow is None:
+            try:
+                self.signoff_workflow = SignoffWorkflow.from_templates()
+            except ConnectorError as exc:  # a broken jira_templates/: the rest of the run still completes
+                for p in projects:
+                    fail(p.code, exc)
+                return
+        SignoffSync(odoo=self.odoo, jira=self.jira, state=self.state, dry_run=self.dry_run,
+                    workflow=self.signoff_workflow).run(
+            {p.code: (str(p.link.jira_key), p.odoo_id, p.result) for p in projects}, fail)
+
     # ------------------------------------------------------------------------------- issue mapping
     def _issue_map(self, issue_ids: set[str]) -> dict[str, dict[str, Any]]:
         """Issue id → {key, project, kind, item, phase, parent}; cached in the state, fetched in batches."""
@@ -383,7 +413,11 @@ class SyncEngine:
         if not by_id:
             return
         try:
-            figures = self.odoo.project_figures(list(by_id))
+            # Man-days only change with timesheets: without a write this run, the rows read at the start stand.
+            stale = [pid for pid, p in by_id.items() if p.result.changed or p.odoo is None]
+            figures = {pid: p.odoo for pid, p in by_id.items() if pid not in stale and p.odoo is not None}
+            if stale:
+                figures.update(self.odoo.project_figures(stale))
             phases = self.odoo.phases(list(by_id))
             milestones = self._milestones(list(by_id))
             invoices = self.odoo.invoices(sorted({i for m in milestones if (i := m2o_id(m["invoice_id"]))}))

@@ -93,6 +93,11 @@ class JiraSide:
         types = ",".join(f'"{t}"' for t in TRACKED_TYPES)
         return list(self.search(f"project in ({projects}) AND issuetype in ({types})", ["project", "issuetype"]))
 
+    def signoff_issues(self, project_keys: list[str], issue_type: str, fields: list[str]) -> Iterator[dict[str, Any]]:
+        """Every issue of the sign-off type in these Jira projects: one search for all of them."""
+        projects = ",".join(f'"{k}"' for k in sorted(project_keys))
+        return self.search(f'project in ({projects}) AND issuetype = "{issue_type}"', fields)
+
     def search(self, jql: str, fields: list[str]) -> Iterator[dict[str, Any]]:
         return search_issues(self.jira, jql, fields, properties=[PROPERTY])
 
@@ -117,6 +122,17 @@ class JiraSide:
         if labels:
             body["update"] = {"labels": [{"add" if on else "remove": name} for name, on in labels.items()]}
         self.jira.request("PUT", f"{self.api}/issue/{issue_id}", json=body)
+
+
+    def transitions(self, issue: str) -> list[dict[str, Any]]:
+        """The transitions Jira offers the sync user from the issue's current status (with their target ``to``)."""
+        data = self.jira.request("GET", f"{self.api}/issue/{issue}/transitions") or {}
+        return list(data.get("transitions") or [])
+
+    def transition(self, issue: str, transition_id: str) -> None:
+        # The contract types the id as a string (pycontribs sends an int, hence our own request).
+        body = {"transition": {"id": str(transition_id)}}
+        self.jira.request("POST", f"{self.api}/issue/{issue}/transitions", json=body)
 
 
 def _since_of(next_page: str | None) -> int | None:

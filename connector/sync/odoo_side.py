@@ -29,6 +29,7 @@ PROJECT_FIELDS = ["name", "erp_hours_per_day", "erp_man_day_budget", "erp_man_da
 MILESTONE_FIELDS = ["project_id", "key", "name", "amount", "invoice_id", "signoff_state", "date_due", "grace_days",
                     "days_overdue", "is_overdue"]
 INVOICE_FIELDS = ["name", "state", "payment_state", "amount_residual", "invoice_date_due"]
+SIGNOFF_FIELDS = ["project_id", "key", "name", "state", "date_signed", "signer_id", "partner_id"]
 
 
 def m2o_id(value: Any) -> int | None:
@@ -116,3 +117,24 @@ class OdooSide:
             return {}
         rows = self.odoo.search_read("account.move", [("id", "in", invoice_ids)], INVOICE_FIELDS)
         return {row["id"]: row for row in rows}
+
+    # -- sign-offs ----------------------------------------------------------------------------------
+    def signoffs(self, project_ids: list[int]) -> list[dict[str, Any]]:
+        """The live sign-offs (a superseded one is history: its successor carries the gate)."""
+        if not project_ids:
+            return []
+        return self.odoo.search_read("erp.signoff", [("project_id", "in", project_ids), ("state", "!=", "superseded")],
+                                     SIGNOFF_FIELDS)
+
+    def signoff_action(self, signoff_id: int, action: str, **kwargs: Any) -> None:
+        """One of the addon's workflow actions (``action_request``, ``action_sign``, ``action_reject``)."""
+        self.odoo.execute("erp.signoff", action, [signoff_id], **kwargs)
+
+    def post_signoff_note(self, signoff_id: int, text: str) -> None:
+        """An internal note (no e-mail to the customer following the sign-off)."""
+        self.odoo.execute("erp.signoff", "message_post", [signoff_id], body=text, message_type="comment",
+                          subtype_xmlid="mail.mt_note")
+
+    def has_signoff_note(self, signoff_id: int, text: str) -> bool:
+        domain = [("model", "=", "erp.signoff"), ("res_id", "=", signoff_id), ("body", "ilike", text)]
+        return bool(self.odoo.execute("mail.message", "search_count", domain))

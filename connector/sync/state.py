@@ -8,7 +8,8 @@ is committed on the target.
 Namespaces the engine uses: ``cursor`` (ms timestamps per project and feed), ``issue`` (Jira issue id →
 project/phase), ``epic`` (project/kind/key → Jira issue), ``field`` (Jira custom field ids by name),
 ``pushed`` (digest of what was last written to a Jira issue), ``invoice`` (milestone → last invoice seen),
-``employee`` (Jira author → Odoo employee id, see ``connector.sync.authors``),
+``employee`` (Jira author → Odoo employee id, see ``connector.sync.authors``), ``signoff`` (per gate: the states
+Odoo and Jira last agreed in, see ``connector.sync.signoffs``; not a cache, so ``--full`` keeps it),
 ``run`` (per project: finished_at, ok, error, last_ok_at; read by connector/reports/sync_status.py; never rebuilt).
 """
 

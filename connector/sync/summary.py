@@ -22,6 +22,11 @@ class ProjectResult:
     skipped: int = 0
     conflicts: int = 0  # Jira changed or deleted a worklog whose line the customer signed: Odoo kept the line
     jira_updates: int = 0
+    signoffs_from_jira: int = 0  # Odoo sign-offs changed to match their Jira issue (requested, signed, rejected)
+    signoffs_signed_from_jira: int = 0  # of those, signed (their payment milestones fall due)
+    signoffs_to_jira: int = 0  # Jira Sign-off issues moved to match Odoo
+    signoff_conflicts: int = 0  # signed on one side, rejected on the other (or signed apart): nothing changed
+    signoffs: list[dict[str, Any]] = field(default_factory=list)  # gates changed or in conflict in this run
     hours_per_day: float | None = None
     budget: float | None = None
     spent: float | None = None
@@ -65,6 +70,12 @@ class SyncSummary:
     def conflicts(self) -> int:
         return sum(p.conflicts for p in self.projects)
 
+    def signoff_totals(self) -> dict[str, int]:
+        return {"signed_from_jira": sum(p.signoffs_signed_from_jira for p in self.projects),
+                "from_jira": sum(p.signoffs_from_jira for p in self.projects),
+                "pushed_to_jira": sum(p.signoffs_to_jira for p in self.projects),
+                "conflicts": sum(p.signoff_conflicts for p in self.projects)}
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
@@ -74,6 +85,7 @@ class SyncSummary:
             "requests": {"jira": self.jira_requests, "odoo": self.odoo_calls},
             "ignored_worklogs": self.ignored,
             "conflicts": self.conflicts,
+            "signoffs": self.signoff_totals(),
             "warnings": self.warnings,
             "overdue": self.overdue(),
             "projects": [{**asdict(p), "status": "failed" if p.failed else "ok"} for p in self.projects],

@@ -2,13 +2,15 @@
 
 Covers what only a real server can show: the addon's man-days and overdue computations, the unique worklog id,
 batched creates, a run killed mid-way then re-run ending exactly like one clean run, the addon's lock on lines the
-customer confirmed, and lines booked on the employee of the worklog's author.
+customer confirmed, lines booked on the employee of the worklog's author, and sign-off gates carried both ways
+through the addon's own actions (a gate signed in Jira makes its payment fall due).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,20 @@ from connector.sync.state import SqliteState
 from connector.sync.summary import SyncSummary
 from tests.jira_contract import contract_responses, needs_spec
 from tests.odoo.harness import OdooDatabase
-from tests.sync.fakes import REMAINING, SPENT, STATUS, JiraFake, KillableJira, Killed, KillSwitch, make_adapter
+from tests.sync.fakes import (
+    AWAITING,
+    DUE,
+    REMAINING,
+    SIGNED_OFF,
+    SPENT,
+    STATUS,
+    TO_DO,
+    JiraFake,
+    KillableJira,
+    Killed,
+    KillSwitch,
+    make_adapter,
+)
 
 pytestmark = needs_spec
 HOUR = 3600
@@ -44,7 +59,7 @@ class KillableOdoo:
 
     def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         result = self.client.execute(model, method, *args, **kwargs)
-        self.switch.tick()
+        self.switch.tick(f"{model}.{method}")
         return result
 
     def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
@@ -61,8 +76,8 @@ class LiveWorld:
     project_id: int
     issues: dict[str, str]
 
-    def run(self, kill_at: int | None = None, *, full: bool = False) -> SyncSummary:
-        switch = KillSwitch(kill_at)
+    def run(self, kill_at: int | None = None, *, full: bool = False, kill_after: str | None = None) -> SyncSummary:
+        switch = KillSwitch(kill_at, kill_after)
         state = SqliteState(self.state_path)
         try:
             engine = SyncEngine(odoo=KillableOdoo(self.client, switch),
@@ -142,7 +157,7 @@ def test_import_no_change_edit_delete(live: LiveWorld) -> None:
     calls_before = live.client.rpc_calls
     quiet = live.run()
     assert quiet.projects[0].changed == 0 and quiet.projects[0].jira_updates == 0
-    assert quiet.jira_requests == 2 and live.client.rpc_calls - calls_before <= 6
+    assert quiet.jira_requests == 3 and live.client.rpc_calls - calls_before <= 6  # + the sign-off search
 
     j.edit(w_analysis, timeSpentSeconds=4 * HOUR)
     j.delete(w_build[0])
@@ -259,3 +274,85 @@ def test_the_line_is_booked_on_the_employee_with_the_authors_work_email(live: Li
     assert lines[str(stranger)]["employee_id"][0] == mine["id"]
     assert f"Jira user Nobody {code} has no Odoo employee: booked on {mine['name']} (the sync user's employee)" in \
         " ".join(summary.warnings)
+
+
+def _gate_with_payment(live: LiveWorld, key: str, *, delay_days: int = 0) -> tuple[int, int, int]:
+    """(customer partner, requested erp.signoff, payment milestone falling due with it) in the live project."""
+    db = live.db
+    partner = int(db.execute("res.partner", "create", {"name": f"Customer {live.link.code}"}))  # type: ignore[arg-type]
+    db.execute("project.project", "write", [live.project_id], {"partner_id": partner, "erp_contract_amount": 100000})
+    signoff = int(db.execute("erp.signoff", "create", {  # type: ignore[arg-type]
+        "project_id": live.project_id, "key": key, "name": key.replace("_", " ").capitalize()}))
+    db.execute("erp.signoff", "action_request", [signoff])
+    milestone = int(db.execute("erp.payment.milestone", "create", {  # type: ignore[arg-type]
+        "project_id": live.project_id, "key": f"after_{key}", "name": f"After {key}", "percent": 40,
+        "signoff_id": signoff, "delay_days": delay_days}))
+    return partner, signoff, milestone
+
+
+def _read(live: LiveWorld, model: str, record: int, fields: list[str]) -> dict[str, Any]:
+    (row,) = live.db.execute(model, "read", [record], fields)  # type: ignore[misc]
+    return row  # type: ignore[no-any-return]
+
+
+def _notes(live: LiveWorld, signoff: int) -> list[str]:
+    rows = live.db.execute("mail.message", "search_read", [("model", "=", "erp.signoff"), ("res_id", "=", signoff),
+                                                           ("body", "ilike", "from Jira")], ["body"])
+    return [r["body"] for r in rows]  # type: ignore[union-attr,index]
+
+
+def test_a_gate_signed_in_jira_is_signed_in_odoo_and_the_addon_sets_its_payment_due(live: LiveWorld) -> None:
+    j, code, key = live.jira, live.link.code, live.link.jira_key or ""
+    partner, signoff, milestone = _gate_with_payment(live, "design_signed", delay_days=14)
+    issue = j.add_signoff(key, "design_signed", code, status=AWAITING)
+    pay_issue = j.add_milestone(key, "after_design_signed", code)
+    assert live.run().ok
+    assert _read(live, "erp.payment.milestone", milestone, ["date_due"])["date_due"] is False
+
+    j.set_status(issue, SIGNED_OFF)
+    summary = live.run()
+
+    assert summary.ok, summary.as_dict()
+    signed_on = j.day(issue)
+    row = _read(live, "erp.signoff", signoff, ["state", "date_signed", "signer_id"])
+    assert (row["state"], row["date_signed"], row["signer_id"][0]) == ("signed", signed_on, partner)
+    due = (date.fromisoformat(signed_on) + timedelta(days=14)).isoformat()
+    assert _read(live, "erp.payment.milestone", milestone, ["date_due"])["date_due"] == due  # the addon's compute
+    assert j.edits[pay_issue][DUE] == due  # and the same run wrote it to the Jira milestone issue
+    (note,) = _notes(live, signoff)
+    assert f"Signed from Jira: {j.issues[issue]['key']} is in status Signed off since {signed_on}" in note
+    assert summary.projects[0].signoffs_signed_from_jira == 1
+
+    quiet = live.run()
+    assert quiet.projects[0].signoffs == [] and quiet.jira_requests == 3
+
+
+def test_a_gate_signed_in_odoo_moves_its_jira_issue(live: LiveWorld) -> None:
+    j, code, key = live.jira, live.link.code, live.link.jira_key or ""
+    partner, signoff, _ = _gate_with_payment(live, "analysis_signed")
+    live.db.execute("erp.signoff", "action_sign", [signoff], signer_id=partner, date_signed="2025-06-03")
+    issue = j.add_signoff(key, "analysis_signed", code, status=TO_DO)
+
+    summary = live.run()
+
+    assert summary.ok, summary.as_dict()
+    assert j.status(issue) == SIGNED_OFF and [tid for _, tid in j.transitions_posted] == ["11", "21"]
+    assert summary.projects[0].signoffs_to_jira == 1
+    assert live.run().projects[0].signoff_conflicts == 0  # Jira's later date is the sync's own move
+
+
+def test_killed_right_after_the_odoo_signature_the_rerun_adds_the_note_once(live: LiveWorld) -> None:
+    j, code, key = live.jira, live.link.code, live.link.jira_key or ""
+    _, signoff, _ = _gate_with_payment(live, "build_signed")
+    j.add_signoff(key, "build_signed", code, status=SIGNED_OFF)
+
+    with pytest.raises(Killed):
+        live.run(kill_after="erp.signoff.action_sign")  # signed, the note not yet written
+    assert _read(live, "erp.signoff", signoff, ["state"])["state"] == "signed" and _notes(live, signoff) == []
+    with pytest.raises(Killed):
+        live.run(kill_after="erp.signoff.message_post")  # the note written, the state not yet told
+    assert len(_notes(live, signoff)) == 1
+
+    final = live.run()
+    assert final.ok, final.as_dict()
+    assert len(_notes(live, signoff)) == 1 and final.projects[0].signoff_conflicts == 0

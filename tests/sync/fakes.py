@@ -8,9 +8,12 @@ checks every request against the published contract (``tests.jira_contract.valid
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,6 +37,14 @@ FIELDS = [
     {"id": "customfield_10104", "name": "Payment due date", "custom": True, "schema": {"type": "date"}},
 ]
 SPENT, REMAINING, STATUS, DUE = (f["id"] for f in FIELDS[2:])
+SITE_TZ = timezone(timedelta(hours=2))  # the fake site's time zone, as Jira stamps dates
+# The statuses and transitions of the sign-off workflow, as provisioning creates them (jira_templates/).
+WORKFLOW = json.loads((Path(__file__).resolve().parents[2] / "jira_templates" / "workflow-signoff.json").read_text())
+CATEGORY = {"TODO": ("new", "To Do"), "IN_PROGRESS": ("indeterminate", "In Progress"), "DONE": ("done", "Done")}
+STATUSES = {s["name"]: {"ref": s["statusReference"], "id": str(10000 + n), "category": CATEGORY[s["statusCategory"]]}
+            for n, s in enumerate(WORKFLOW["statuses"], 1)}
+SIGNOFF_TRANSITIONS = WORKFLOW["workflows"][0]["transitions"]
+TO_DO, AWAITING, SIGNED_OFF, REJECTED = (s["name"] for s in WORKFLOW["statuses"])
 
 
 class Killed(BaseException):
@@ -43,14 +54,17 @@ class Killed(BaseException):
 class KillSwitch:
     """Counts calls to both systems and 'kills' the run right after call number ``at`` went through."""
 
-    def __init__(self, at: int | None = None) -> None:
-        self.at = at
+    def __init__(self, at: int | None = None, after: str | None = None) -> None:
+        """``after``: kill right after the first call that was ``after`` instead (e.g. "erp.signoff.message_post")."""
+        self.at, self.after = at, after
         self.calls = 0
+        self.seen: list[str] = []  # what each call was ("GET /rest/api/3/...", "erp.signoff.action_sign")
 
-    def tick(self) -> None:
+    def tick(self, what: str = "") -> None:
         self.calls += 1
-        if self.at is not None and self.calls == self.at:
-            raise Killed(f"killed after call {self.calls}")
+        self.seen.append(what)
+        if (self.at is not None and self.calls == self.at) or (self.after is not None and what == self.after):
+            raise Killed(f"killed after call {self.calls} ({what})")
 
 
 class JiraFake:
@@ -63,6 +77,7 @@ class JiraFake:
         self.deleted: dict[int, int] = {}
         self.edits: dict[str, dict[str, Any]] = {}
         self.labels: dict[str, set[str]] = {}
+        self.transitions_posted: list[tuple[str, Any]] = []  # (issue key, transition id as sent)
         self.calls: list[tuple[str, str]] = []
         self.violations: list[str] = []
         self.faults: list[tuple[str, Callable[[], Any]]] = []
@@ -83,8 +98,34 @@ class JiraFake:
         prop = {"playbook": "erp_standard", "version": "1", "project": code or project.lower(), "key": item,
                 "kind": kind} if kind else None
         self.issues[issue_id] = {"id": issue_id, "key": f"{project}-{number}", "project": project, "parent": parent,
-                                 "property": prop, "issuetype": issuetype}
+                                 "property": prop, "issuetype": issuetype, "status": TO_DO, "resolutiondate": None,
+                                 "statuscategorychangedate": self.stamp(), "updated": self.stamp()}
         return issue_id
+
+    def add_signoff(self, project: str, key: str, code: str | None = None, status: str = TO_DO) -> str:
+        issue_id = self.add_issue(project, kind="gate", item=key, code=code, issuetype="Sign-off")
+        if status != TO_DO:
+            self.set_status(issue_id, status)
+        return issue_id
+
+    def set_status(self, issue_id: str, status: str) -> None:
+        """Someone moves the issue (tests may skip the workflow); Jira stamps the category change."""
+        issue = self.issues[issue_id]
+        self.tick()
+        if STATUSES[status]["category"] != STATUSES[issue["status"]]["category"]:
+            issue["statuscategorychangedate"] = self.stamp()
+        issue["status"], issue["updated"] = status, self.stamp()
+
+    def stamp(self) -> str:
+        """The fake clock as Jira writes a date-time: ``2025-06-15T17:06:40.000+0200``."""
+        return datetime.fromtimestamp(self.clock / 1000, SITE_TZ).strftime("%Y-%m-%dT%H:%M:%S.000%z")
+
+    def day(self, issue_id: str) -> str:
+        """The day the issue reached its status category, in the site's time zone."""
+        return self.issues[issue_id]["statuscategorychangedate"][:10]
+
+    def status(self, issue_id: str) -> str:
+        return str(self.issues[issue_id]["status"])
 
     def add_phase(self, project: str, key: str, code: str | None = None) -> str:
         return self.add_issue(project, kind="phase", item=key, code=code, issuetype="Epic")
@@ -123,6 +164,8 @@ class JiraFake:
             ("POST", r"/rest/api/3/search/jql", self._search),
             ("GET", r"/rest/api/3/field", self._fields),
             ("PUT", r"/rest/api/3/issue/[^/]+", self._edit),
+            ("GET", r"/rest/api/3/issue/[^/]+/transitions", self._transitions),
+            ("POST", r"/rest/api/3/issue/[^/]+/transitions", self._transition),
         ]
         for method, path, handler in routes:
             rsps.add_callback(method, re.compile(re.escape(BASE) + path + r"(\?.*)?$"),
@@ -189,9 +232,9 @@ class JiraFake:
         if m := re.fullmatch(r"id in \(([\d,]+)\)", jql):
             wanted = set(m.group(1).split(","))
             found = [i for i in self.issues.values() if i["id"] in wanted]
-        elif m := re.fullmatch(r"project in \(([^)]*)\) AND issuetype in \(([^)]*)\)", jql):
+        elif m := re.fullmatch(r"project in \(([^)]*)\) AND issuetype (?:in \(([^)]*)\)|= (\"[^\"]+\"))", jql):
             projects = {p.strip().strip('"') for p in m.group(1).split(",")}
-            types = {t.strip().strip('"') for t in m.group(2).split(",")}
+            types = {t.strip().strip('"') for t in (m.group(2) or m.group(3)).split(",")}
             found = [i for i in self.issues.values() if i["project"] in projects and i["issuetype"] in types]
         else:
             return 400, {"errorMessages": [f"fake Jira does not understand {jql!r}"]}
@@ -213,6 +256,11 @@ class JiraFake:
             fields["issuetype"] = {"name": issue["issuetype"]}
         if "parent" in wanted and issue["parent"]:
             fields["parent"] = {"id": issue["parent"], "key": self.issues[issue["parent"]]["key"]}
+        if "status" in wanted:
+            fields["status"] = _status_json(issue["status"])
+        for name in ("resolutiondate", "statuscategorychangedate", "updated"):
+            if name in wanted:
+                fields[name] = issue[name]
         out: dict[str, Any] = {"id": issue["id"], "key": issue["key"], "fields": fields}
         if "erp-playbook" in (body.get("properties") or []):
             out["properties"] = {"erp-playbook": issue["property"]} if issue["property"] else {}
@@ -236,6 +284,48 @@ class JiraFake:
         return 204, None
 
 
+    def _issue(self, request: requests.PreparedRequest) -> dict[str, Any] | None:
+        ref = urlsplit(request.url or "").path.split("/issue/", 1)[1].split("/")[0]
+        return next((i for i in self.issues.values() if ref in (i["id"], i["key"])), None)
+
+    def _offered(self, issue: dict[str, Any]) -> list[dict[str, Any]]:
+        """The sign-off workflow's transitions out of the issue's status (other types have none here)."""
+        if issue["issuetype"] != "Sign-off":
+            return []
+        ref = STATUSES[issue["status"]]["ref"]
+        names = {st["statusReference"]: st["name"] for st in WORKFLOW["statuses"]}
+        return [{"id": t["id"], "name": t["name"], "to": names[t["toStatusReference"]]} for t in SIGNOFF_TRANSITIONS
+                if t["type"] == "DIRECTED" and any(link.get("fromStatusReference") == ref for link in t["links"])]
+
+    def _transitions(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        issue = self._issue(request)
+        if issue is None:
+            return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."]}
+        return 200, {"expand": "transitions", "transitions": [
+            {"id": t["id"], "name": t["name"], "to": _status_json(t["to"]), "hasScreen": False, "isGlobal": False,
+             "isInitial": False, "isAvailable": True, "isConditional": False, "isLooped": False}
+            for t in self._offered(issue)]}
+
+    def _transition(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        issue = self._issue(request)
+        if issue is None:
+            return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."]}
+        wanted = (json.loads(request.body or b"{}").get("transition") or {}).get("id")
+        self.transitions_posted.append((issue["key"], wanted))
+        step = next((t for t in self._offered(issue) if t["id"] == wanted), None)  # "21" != 21, as in Jira
+        if step is None:
+            return 400, {"errorMessages": [f"Transition id '{wanted}' is not valid for this issue."], "errors": {}}
+        self.set_status(issue["id"], step["to"])
+        return 204, None
+
+
+def _status_json(name: str) -> dict[str, Any]:
+    status = STATUSES[name]
+    key, category = status["category"]
+    return {"id": status["id"], "name": name, "self": f"{BASE}{API}/status/{status['id']}",
+            "statusCategory": {"id": {"new": 2, "indeterminate": 4, "done": 3}[key], "key": key, "name": category}}
+
+
 def account_id_of(name: str) -> str:
     """A stable Jira Cloud account id per display name (24 hex digits, like Atlassian's)."""
     return hashlib.sha1(name.encode()).hexdigest()[:24]
@@ -254,7 +344,7 @@ class KillableJira:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         result = self.adapter.request(method, path, **kwargs)
-        self.switch.tick()
+        self.switch.tick(f"{method} {path}")
         return result
 
 
@@ -271,7 +361,9 @@ M2O = {
     "project.task": {"project_id": "project.project", "erp_phase_id": "erp.project.phase"},
     "erp.project.phase": {"project_id": "project.project", "task_id": "project.task"},
     "erp.payment.milestone": {"project_id": "project.project", "invoice_id": "account.move"},
+    "erp.signoff": {"project_id": "project.project", "signer_id": "res.partner", "partner_id": "res.partner"},
 }
+LOCKED_SIGNOFF = ("signed", "superseded")
 
 
 SIGNED_FIELDS = ("unit_amount", "date", "project_id", "task_id", "employee_id", "user_id")  # as the addon has them
@@ -325,11 +417,31 @@ class OdooFake:
         return pid
 
     def add_milestone(self, project_id: int, key: str, *, amount: float = 1000.0, date_due: str | bool = False,
-                      overdue_days: int = 0, invoice: dict[str, Any] | None = None) -> int:
+                      overdue_days: int = 0, invoice: dict[str, Any] | None = None, signoff: int | None = None,
+                      delay_days: int = 0) -> int:
+        """``signoff``: the gate it falls due with (date_due then follows the sign-off, as the addon computes it)."""
         invoice_id = self.insert("account.move", **invoice) if invoice else False
         return self.insert("erp.payment.milestone", project_id=project_id, key=key, name=key.title(), sequence=1,
                            amount=amount, invoice_id=invoice_id, signoff_state="signed", date_due=date_due,
-                           grace_days=30, days_overdue=overdue_days, is_overdue=overdue_days > 0)
+                           grace_days=30, days_overdue=overdue_days, is_overdue=overdue_days > 0,
+                           signoff_id=signoff or False, delay_days=delay_days)
+
+    def add_partner(self, name: str) -> int:
+        return self.insert("res.partner", name=name)
+
+    def add_signoff(self, project_id: int, key: str, *, state: str = "draft", date_signed: str | bool = False,
+                    signer: int | None = None) -> int:
+        return self.insert("erp.signoff", project_id=project_id, key=key, name=key.replace("_", " ").title(),
+                           state=state, date_signed=date_signed, signer_id=signer or False, rejection_reason=False)
+
+    def signoff(self, key: str) -> dict[str, Any]:
+        """The live (not superseded) sign-off of a gate key."""
+        return max((r for r in self.tables["erp.signoff"].values() if r["key"] == key and r["state"] != "superseded"),
+                   key=lambda r: r["id"])
+
+    def notes(self, signoff_id: int) -> list[str]:
+        return [m["body"] for m in self.tables.get("mail.message", {}).values()
+                if m["model"] == "erp.signoff" and m["res_id"] == signoff_id]
 
     def lines(self) -> list[dict[str, Any]]:
         return list(self.tables.get("account.analytic.line", {}).values())
@@ -349,7 +461,7 @@ class OdooFake:
                 del self.faults[i]
                 raise error
         result = getattr(self, f"_{method}")(model, *args, **kwargs)
-        self.switch.tick()
+        self.switch.tick(f"{model}.{method}")
         return result
 
     def _search_read(self, model: str, domain: list[Any], fields: list[str], order: str | None = None) -> Any:
@@ -377,6 +489,8 @@ class OdooFake:
         return [self.insert(model, **vals) for vals in vals_list]
 
     def _write(self, model: str, ids: list[int], vals: dict[str, Any]) -> bool:
+        if model == "erp.signoff":
+            self._check_signoff_unlocked(ids, vals)
         if model == "account.analytic.line":
             if set(vals) & set(SIGNED_FIELDS):
                 self._check_not_signed(ids, "write")
@@ -397,6 +511,61 @@ class OdooFake:
     def _action_erp_customer_confirm(self, model: str, ids: list[int]) -> bool:
         self.confirm(ids)
         return True
+
+    # -- the addon's sign-off workflow (odoo_addon/erp_playbook/models/erp_signoff.py) ---------------------
+    def _check_signoff_unlocked(self, ids: list[int], vals: dict[str, Any]) -> None:
+        for rid in ids:
+            row = self.tables["erp.signoff"][rid]
+            changed = [k for k, v in vals.items() if row.get(k) != v and not k.startswith("message_")]
+            if row["state"] in LOCKED_SIGNOFF and changed:
+                raise server_error("odoo.exceptions.UserError", f"Sign-off '{row['name']}' is {row['state']} and "
+                                   f"cannot be changed ({', '.join(sorted(changed))}).", "erp.signoff.write")
+
+    def _signoffs(self, ids: list[int], allowed: tuple[str, ...], what: str) -> list[dict[str, Any]]:
+        rows = [self.tables["erp.signoff"][rid] for rid in ids]
+        for row in rows:
+            if row["state"] not in allowed:
+                raise server_error("odoo.exceptions.UserError", f"Only a {what} sign-off can be changed so "
+                                   f"('{row['name']}').", "erp.signoff")
+        return rows
+
+    def _action_request(self, model: str, ids: list[int]) -> bool:
+        self._signoffs(ids, ("draft", "rejected"), "draft or rejected")
+        self._write(model, ids, {"state": "requested", "date_requested": date.today().isoformat()})
+        return True
+
+    def _action_sign(self, model: str, ids: list[int], signer_id: int | None = None,
+                     date_signed: str | None = None) -> bool:
+        for row in self._signoffs(ids, ("requested",), "requested"):
+            signer = signer_id or row["signer_id"]
+            if not signer:
+                raise server_error("odoo.exceptions.UserError", f"Set who signed '{row['name']}' (Signed By) before "
+                                   "marking it signed.", "erp.signoff.action_sign")
+            self._write(model, [row["id"]], {"state": "signed", "signer_id": signer,
+                                             "date_signed": date_signed or date.today().isoformat()})
+        return True
+
+    def _action_reject(self, model: str, ids: list[int], reason: str | None = None) -> bool:
+        self._signoffs(ids, ("requested",), "requested")
+        self._write(model, ids, {"state": "rejected", "rejection_reason": reason or False})
+        return True
+
+    def _action_supersede(self, model: str, ids: list[int]) -> bool:
+        for row in self._signoffs(ids, ("signed",), "signed"):
+            copy = {k: v for k, v in row.items() if k != "id"}
+            successor = self.insert(model, **{**copy, "state": "requested", "date_signed": False, "signer_id": False})
+            row.update(state="superseded", superseded_by_id=successor)
+        return True
+
+    def _message_post(self, model: str, ids: list[int], body: str = "", **kw: Any) -> int:
+        self.writes += 1
+        (rid,) = ids
+        # Odoo stores a plain-text body escaped, as HTML.
+        return self.insert("mail.message", model=model, res_id=rid, body=f"<p>{html.escape(body)}</p>",
+                           subtype=kw.get("subtype_xmlid"))
+
+    def _search_count(self, model: str, domain: list[Any]) -> int:
+        return sum(1 for r in self.tables.get(model, {}).values() if _match(r, domain))
 
     def _check_not_signed(self, ids: list[int], method: str) -> None:
         signed = [rid for rid in ids if self.tables["account.analytic.line"].get(rid, {}).get("erp_customer_confirmed")]
@@ -426,6 +595,17 @@ class OdooFake:
         return {"length": len(records), "records": records}
 
     def _compute(self, model: str) -> None:
+        if model == "erp.signoff":
+            for row in self.tables.get(model, {}).values():
+                row["partner_id"] = self.tables["project.project"][row["project_id"]].get("partner_id") or False
+        if model == "erp.payment.milestone":
+            for m in self.tables.get(model, {}).values():
+                if m.get("signoff_id"):  # the addon's _compute_dates: due when the gate is signed (+ delay)
+                    gate = self.tables["erp.signoff"][m["signoff_id"]]
+                    signed = gate["state"] == "signed" and gate["date_signed"]
+                    m["signoff_state"] = gate["state"]
+                    m["date_due"] = (date.fromisoformat(gate["date_signed"]) + timedelta(days=m["delay_days"])
+                                     ).isoformat() if signed else False
         lines = self.lines()
         tasks = self.tables.get("project.task", {})
         if model == "erp.project.phase":
@@ -453,5 +633,6 @@ def _match(row: dict[str, Any], domain: list[Any]) -> bool:
             name, op, value = term
             have = row.get(name, False)
             stack.append({"=": lambda h, v: h == v, "!=": lambda h, v: h != v,
-                          "in": lambda h, v: h in v, "not in": lambda h, v: h not in v}[op](have, value))
+                          "in": lambda h, v: h in v, "not in": lambda h, v: h not in v,
+                          "ilike": lambda h, v: str(v).casefold() in str(h or "").casefold()}[op](have, value))
     return all(stack)

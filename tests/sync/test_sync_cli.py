@@ -142,3 +142,35 @@ def test_reports_see_each_projects_last_run_and_why_it_failed(world: World, runn
     failed = read_sync_status(settings.sync, ghost, datetime.now(UTC))
     assert (acme.state, acme.basis) == ("ok", "run")
     assert failed.state == "failed" and "Nowhere" in (failed.error or "")
+
+
+def test_sign_offs_show_in_the_table_and_in_json(world: World, runner: CliRunner, config: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from cli.output import console
+    from tests.sync.fakes import AWAITING, SIGNED_OFF
+
+    monkeypatch.setattr(console, "width", 240)  # a terminal wide enough for the whole table
+    partner = world.odoo.add_partner("ACME Corp")
+    world.odoo.tables["project.project"][world.acme_id]["partner_id"] = partner
+    world.odoo.add_signoff(world.acme_id, "analysis_signed", state="requested")
+    world.jira.add_signoff("ACME", "analysis_signed", status=SIGNED_OFF)
+    world.odoo.add_signoff(world.acme_id, "design_signed", state="signed", date_signed="2025-06-03")
+    world.jira.add_signoff("ACME", "design_signed", status=AWAITING)
+    world.odoo.add_signoff(world.acme_id, "build_signed", state="signed", date_signed="2025-06-03")
+    world.jira.add_signoff("ACME", "build_signed", status="Rejected")
+
+    table = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--dry-run"])
+    assert table.exit_code == 0, table.output
+    header = "sign-offs signed from Jira / to Jira / conflicts"
+    assert header in table.stdout
+    lines = table.stdout.splitlines()
+    column = next(line for line in lines if header in line).split("┃").index(f" {header} ")
+    row = next(line for line in lines if "acme" in line)
+    assert row.split("│")[column].strip() == "1 / 1 / 1", row  # signed from Jira / moved in Jira / conflicts
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--json"])
+    data = json.loads(result.stdout)
+    assert data["signoffs"] == {"signed_from_jira": 1, "from_jira": 1, "pushed_to_jira": 1, "conflicts": 1}
+    acme = data["projects"][0]
+    assert {s["gate"]: s["action"] for s in acme["signoffs"]} == {
+        "analysis_signed": "Odoo signed from Jira", "design_signed": "Jira Signed off from Odoo",
+        "build_signed": "conflict"}
