@@ -41,7 +41,8 @@ def _settings(ctx: click.Context) -> Settings:
 def doctor(ctx: click.Context, project_key: str | None, as_json: bool) -> None:
     """Check credentials, deployment type, permissions and what already exists; say exactly what to fix.
 
-    Exit code 0: ready; 2: something would make provisioning fail.
+    Exit code 0: ready; 1: works with warnings (e.g. the nightly sync could not move sign-offs); 2: something
+    would make provisioning fail.
     """
     if project_key:
         check_project_key(project_key)

@@ -17,7 +17,10 @@ PERMISSIONS = {
     "BROWSE_PROJECTS": "read the project's issues (to find what exists)",
     "CREATE_ISSUES": "create phases, checklist items, sign-offs and payment milestones",
     "EDIT_ISSUES": "set entity properties and let the nightly sync write man-days",
+    "TRANSITION_ISSUES": "let the nightly sync move sign-off issues to Signed off / Rejected",
 }
+# Not needed to provision, only by `playbook sync` later: missing is a warning.
+SYNC_ONLY = frozenset({"TRANSITION_ISSUES"})
 DEPLOYMENTS = {"Cloud": "cloud", "Server": "server", "DataCenter": "server"}
 
 
@@ -130,7 +133,8 @@ def _permissions(jira: JiraAdapter, project_key: str | None, *, needs_admin: boo
             findings.append(Check(f"permission {key}", "ok", "not granted, not needed: everything exists"))
         else:
             where = f" in project {project_key}" if project_key and key != "ADMINISTER" else ""
-            findings.append(Check(f"permission {key}", "fail", f"missing{where}: needed to {why}",
+            findings.append(Check(f"permission {key}", "warn" if key in SYNC_ONLY else "fail",
+                                  f"missing{where}: needed to {why}",
                                     "ask a Jira administrator to grant it"
                                     + (" (global permission 'Administer Jira')" if key == "ADMINISTER" else
                                        " in the project's permission scheme")))

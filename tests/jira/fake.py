@@ -45,7 +45,8 @@ class FakeJira:
         self.base_url = base_url
         self.deployment = deployment
         self.permissions = permissions if permissions is not None else {
-            "ADMINISTER", "BROWSE_PROJECTS", "CREATE_ISSUES", "EDIT_ISSUES", "ADMINISTER_PROJECTS"}
+            "ADMINISTER", "BROWSE_PROJECTS", "CREATE_ISSUES", "EDIT_ISSUES", "ADMINISTER_PROJECTS",
+            "TRANSITION_ISSUES"}
         self._ids = itertools.count(10001)
         self.issue_types: list[dict[str, Any]] = [
             {"id": "10000", "name": "Epic", "hierarchyLevel": 1, "subtask": False},

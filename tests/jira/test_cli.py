@@ -81,6 +81,14 @@ def test_doctor_names_a_missing_permission_and_exits_non_zero(env: CliRunner, fa
     assert "ADMINISTER" in problems[0] and "create issue types" in problems[0]
 
 
+def test_doctor_warns_when_the_sync_could_not_move_sign_offs(env: CliRunner, fake: FakeJira) -> None:
+    fake.permissions.discard("TRANSITION_ISSUES")
+    result = env.invoke(cli, ["jira", "doctor", "--project", "ACME", "--json"])
+    assert result.exit_code == 1, result.output  # provisioning works; the nightly sync would not move gates
+    check = next(c for c in json.loads(result.output)["checks"] if c["name"] == "permission TRANSITION_ISSUES")
+    assert check["status"] == "warn" and "sign-off" in check["detail"]
+
+
 def test_doctor_does_not_need_admin_once_everything_exists(env: CliRunner, fake: FakeJira) -> None:
     assert env.invoke(cli, ["jira", "provision", "--project", "ACME", *SIZE, "--json"]).exit_code == 0
     fake.permissions.discard("ADMINISTER")
