@@ -15,10 +15,11 @@ from cli.main import playbook_option
 from cli.output import JSON_OPTION, LANG_OPTION, err_console, print_json
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraError
+from connector.odoo.records import OdooExecutor
 from connector.playbook.loader import load_playbook
 from connector.playbook.model import slug
 from connector.reports.document import Document
-from connector.reports.odoo_source import OdooExecutor, OdooReportSource, RegisterReader, ReportDataError
+from connector.reports.odoo_source import OdooReportSource, RegisterReader, ReportDataError
 from connector.reports.sync_status import read_sync_status
 from connector.settings import ProjectLink, Settings, load_settings
 

@@ -12,16 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from connector.odoo.errors import OdooServerError
+from connector.odoo.records import XMLID_MODULE, OdooExecutor
 
-XMLID_MODULE = "erp_playbook_rpc"
 DEFAULT_BATCH = 1000
-
-
-class Executes(Protocol):
-    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def cell(value: Any) -> str:
@@ -63,7 +59,7 @@ class Row:
         return out
 
 
-def load_rows(client: Executes, model: str, rows: list[Row], *, batch_size: int = DEFAULT_BATCH,
+def load_rows(client: OdooExecutor, model: str, rows: list[Row], *, batch_size: int = DEFAULT_BATCH,
               context: dict[str, Any] | None = None, on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
     """Create ``rows`` in as few ``load`` calls as their column sets and ``batch_size`` allow.
 
@@ -92,7 +88,7 @@ def load_rows(client: Executes, model: str, rows: list[Row], *, batch_size: int 
     return created
 
 
-def read_xmlids(client: Executes, prefix: str) -> dict[str, tuple[str, int]]:
+def read_xmlids(client: OdooExecutor, prefix: str) -> dict[str, tuple[str, int]]:
     """Our external ids that start with ``prefix``: ``{name: (model, res_id)}`` in one call."""
     rows = client.execute("ir.model.data", "search_read",
                           [("module", "=", XMLID_MODULE), ("name", "=like", f"{prefix}%")],

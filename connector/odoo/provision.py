@@ -26,7 +26,8 @@ from decimal import Decimal
 from typing import Any
 
 from connector.errors import ConnectorError
-from connector.odoo.loader import DEFAULT_BATCH, Executes, Row, load_rows, read_xmlids
+from connector.odoo.loader import DEFAULT_BATCH, Row, load_rows, read_xmlids
+from connector.odoo.records import OdooExecutor, project_xmlid
 from connector.plan import KINDS, PlannedRecord, ProjectPlan
 
 ADDON_MODELS = ("erp.project.phase", "erp.signoff", "erp.payment.milestone")
@@ -53,7 +54,7 @@ class ProvisionResult:
                 "unrepresented": self.unrepresented, "rpc_calls": self.rpc_calls}
 
 
-def addon_installed(client: Executes) -> bool:
+def addon_installed(client: OdooExecutor) -> bool:
     """Whether the addon's models exist (readable by any internal user, unlike ir.module.module)."""
     found = client.execute("ir.model", "search_read", [("model", "in", list(ADDON_MODELS))], ["model"])
     return {r["model"] for r in found or []} == set(ADDON_MODELS)
@@ -120,7 +121,7 @@ class Provisioner:
     def _read_state(self, addon: bool) -> int | None:
         xmlids = read_xmlids(self.client, f"{self.code}__")
         self.ids = {name: res_id for name, (_model, res_id) in xmlids.items()}
-        project_id = self.ids.get(self.xid("project"))
+        project_id = self.ids.get(project_xmlid(self.code))
         if project_id is None:
             clash = self.client.execute("project.project", "search_count", [("name", "=", self.plan.project_name)],
                                         context={"active_test": False})
@@ -165,7 +166,7 @@ class Provisioner:
     def _names(self, record: PlannedRecord, addon: bool) -> list[str]:
         """The external ids a planned record becomes (the first decides whether it exists)."""
         if record.kind == "project":
-            return [self.xid("project")]
+            return [project_xmlid(self.code)]
         if record.kind == "phase":
             names = [self.xid(record.key, "task"), self.xid(record.key, "stage")]
             return [self.xid(record.key), *names] if addon else names
@@ -211,7 +212,7 @@ class Provisioner:
             if addon:
                 project_row.relations["erp_playbook_id"] = self._playbook_id()
         self._load("project.project", [project_row])
-        project_id = self.ids[self.xid("project")]
+        project_id = self.ids[project_xmlid(self.code)]
         phases = plan.by_kind("phase")
 
         self.progress("stages")
@@ -261,7 +262,7 @@ class Provisioner:
             values.update(self._erp_project_values())
         else:
             values.update({"allow_milestones": True, "description": f"<p>{budget}</p>"})
-        return Row(self.xid("project"), values)
+        return Row(project_xmlid(self.code), values)
 
     def _erp_project_values(self) -> dict[str, Any]:
         plan = self.plan

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from connector.jira.search import SEARCH_PAGE, search_issues
+from connector.jira.search import SEARCH_PAGE, RequestsJira, search_issues
 from connector.jira.templates import JiraTemplates
 from connector.playbook.model import Playbook
 from connector.reports.register import normalise, tag_vocabulary
@@ -29,11 +29,7 @@ FIELDS = ["summary", "status", "issuetype", "labels", "created", "duedate", "ass
 REGISTER_TYPE_KEYS = ("requirement", "issue")
 
 
-class JiraRequester(Protocol):
-    api_version: str
-
-    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None) -> Any: ...
-
+class JiraRequester(RequestsJira, Protocol):
     def api(self, path: str) -> str: ...
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from connector.errors import ConnectorError
+from connector.odoo.records import XMLID_MODULE, OdooExecutor, m2o_id, project_xmlid
 from connector.playbook.model import Playbook
 from connector.reports.register import register_from_tags
 from connector.reports.snapshot import (
@@ -28,15 +29,8 @@ from connector.reports.snapshot import (
     TimesheetLine,
 )
 
-# The connector's external ids live in their own module (see docs/architecture.md).
-RPC_MODULE = "erp_playbook_rpc"
-
 # Tasks in, register items out; a reader may name where it reads (``source``: "odoo", "jira:<key>").
 RegisterReader = Callable[[list[TaskSnap]], list[RegisterItem]]
-
-
-class OdooExecutor(Protocol):
-    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any: ...
 
 
 class ReportDataError(ConnectorError):
@@ -44,9 +38,6 @@ class ReportDataError(ConnectorError):
 
 
 # --- value helpers: Odoo sends False for empty values and [id, name] for many2one ---------------------
-def _id(value: Any) -> int | None:
-    return int(value[0]) if isinstance(value, (list, tuple)) and value else None
-
 
 def _name(value: Any) -> str | None:
     return str(value[1]) if isinstance(value, (list, tuple)) and len(value) > 1 else None
@@ -87,8 +78,8 @@ class OdooReportSource:
             if found:
                 return int(found[0]), None
         xmlid = self.odoo.execute("ir.model.data", "search_read",
-                                  [["module", "=", RPC_MODULE], ["model", "=", "project.project"],
-                                   ["name", "=", f"{ref}__project"]], fields=["res_id"], limit=1)
+                                  [["module", "=", XMLID_MODULE], ["model", "=", "project.project"],
+                                   ["name", "=", project_xmlid(ref)]], fields=["res_id"], limit=1)
         if xmlid:
             return int(xmlid[0]["res_id"]), ref
         named = self.odoo.execute("project.project", "search_read", [["name", "=", ref]], fields=["id"], limit=2)
@@ -177,7 +168,7 @@ class OdooReportSource:
         )
         out: dict[tuple[int | None, bool | None], float] = {}
         for group in groups:
-            phase = _id(group["erp_phase_id"])
+            phase = m2o_id(group["erp_phase_id"])
             amount = _float(group["unit_amount"])
             out[(phase, None)] = out.get((phase, None), 0.0) + amount
             if group["erp_customer_confirmed"]:
@@ -196,7 +187,8 @@ class OdooReportSource:
         users = self._names("res.users", user_ids)
         return [
             TaskSnap(
-                id=row["id"], name=row["name"], phase_id=_id(row["erp_phase_id"]), item_key=_str(row["erp_item_key"]),
+                id=row["id"], name=row["name"], phase_id=m2o_id(row["erp_phase_id"]),
+                item_key=_str(row["erp_item_key"]),
                 item_type=_str(row["erp_item_type"]), deliverable_kind=_str(row["erp_deliverable_kind"]),
                 state=row["state"], stage=_name(row["stage_id"]), deadline=_date(row["date_deadline"]),
                 assignees=[users[u] for u in row["user_ids"] if u in users],
@@ -218,8 +210,9 @@ class OdooReportSource:
         )
         return [
             GateSnap(
-                id=row["id"], key=row["key"], name=row["name"], phase_id=_id(row["phase_id"]), hard=bool(row["hard"]),
-                blocks_phase_id=_id(row["blocks_phase_id"]), state=row["state"], document=_str(row["document"]),
+                id=row["id"], key=row["key"], name=row["name"], phase_id=m2o_id(row["phase_id"]),
+                hard=bool(row["hard"]),
+                blocks_phase_id=m2o_id(row["blocks_phase_id"]), state=row["state"], document=_str(row["document"]),
                 date_requested=_date(row["date_requested"]), date_signed=_date(row["date_signed"]),
                 signer=_str(row["signed_by_name"]) or _name(row["signer_id"]),
             )
@@ -235,7 +228,7 @@ class OdooReportSource:
         return [
             PaymentSnap(
                 id=row["id"], key=row["key"], name=row["name"], percent=_float(row["percent"]),
-                amount=_float(row["amount"]), signoff_id=_id(row["signoff_id"]), invoice=_name(row["invoice_id"]),
+                amount=_float(row["amount"]), signoff_id=m2o_id(row["signoff_id"]), invoice=_name(row["invoice_id"]),
                 payment_state=_str(row["payment_state"]),
                 amount_residual=_float(row["amount_residual"]) if row["invoice_id"] else None,
                 date_due=_date(row["date_due"]), grace_days=int(row["grace_days"] or 0),
@@ -260,7 +253,7 @@ class OdooReportSource:
         )
         return [
             TimesheetLine(
-                id=row["id"], date=_date(row["date"]) or as_of, phase_id=_id(row["erp_phase_id"]),
+                id=row["id"], date=_date(row["date"]) or as_of, phase_id=m2o_id(row["erp_phase_id"]),
                 task=_name(row["task_id"]), employee=_name(row["employee_id"]),
                 description="" if row["name"] in (False, "/") else str(row["name"]),
                 hours=_float(row["unit_amount"]), man_days=_float(row["unit_amount"]) / per_day,

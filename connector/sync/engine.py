@@ -23,10 +23,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from connector.errors import ConnectorError
+from connector.odoo.records import XMLID_MODULE, m2o_id, project_xmlid
 from connector.settings import ProjectLink
 from connector.sync.authors import Author, EmployeeDirectory
 from connector.sync.jira_side import PROPERTY, JiraField, JiraSide, adf_text
-from connector.sync.odoo_side import OdooSide, m2o_id
+from connector.sync.odoo_side import OdooSide
 from connector.sync.ports import JiraPort, OdooPort
 from connector.sync.signed_log import conflict_message, is_signed, issue_key, split_signed
 from connector.sync.signoffs import SignoffSync, SignoffWorkflow
@@ -146,7 +147,7 @@ class SyncEngine:
             p.odoo = found.get(p.code)
             if p.odoo is None:
                 by_name = f" or name {p.link.odoo_project!r}" if p.link.odoo_project else ""
-                p.result.fail(f"no Odoo project with external id erp_playbook_rpc.{p.code}__project{by_name}; "
+                p.result.fail(f"no Odoo project with external id {XMLID_MODULE}.{project_xmlid(p.code)}{by_name}; "
                               "provision it (`playbook odoo provision`) or set odoo_project to its exact name")
                 continue
             p.result.odoo_project = p.odoo["name"]

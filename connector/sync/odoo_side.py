@@ -6,12 +6,12 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from connector.odoo.records import XMLID_MODULE, project_xmlid
 from connector.settings import ProjectLink
 from connector.sync.ports import OdooPort
 
 log = logging.getLogger(__name__)
 
-XMLID_MODULE = "erp_playbook_rpc"  # docs/architecture.md: external ids of what the connector creates
 CREATE_BATCH = 500
 LINE_FIELDS = ["erp_jira_worklog_id", "project_id", "task_id", "date", "unit_amount", "name", "employee_id",
                "erp_customer_confirmed", "erp_confirmed_date"]
@@ -32,22 +32,13 @@ INVOICE_FIELDS = ["name", "state", "payment_state", "amount_residual", "invoice_
 SIGNOFF_FIELDS = ["project_id", "key", "name", "state", "date_signed", "signer_id", "partner_id"]
 
 
-def m2o_id(value: Any) -> int | None:
-    """A many2one as JSON-RPC returns it (``[id, name]`` or False) → id."""
-    if isinstance(value, (list, tuple)) and value:
-        return int(value[0])
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
-
-
 class OdooSide:
     def __init__(self, odoo: OdooPort) -> None:
         self.odoo = odoo
 
     def projects(self, links: list[ProjectLink]) -> dict[str, dict[str, Any]]:
         """Odoo project record per project code: by external id ``<code>__project``, else by name."""
-        xmlids = {f"{link.code}__project": link.code for link in links}
+        xmlids = {project_xmlid(link.code): link.code for link in links}
         data = self.odoo.search_read("ir.model.data", [("module", "=", XMLID_MODULE), ("model", "=", "project.project"),
                                                        ("name", "in", list(xmlids))], ["name", "res_id"])
         ids = {xmlids[row["name"]]: int(row["res_id"]) for row in data}

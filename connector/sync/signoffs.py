@@ -28,8 +28,9 @@ from connector.errors import ConfigError, ConnectorError
 from connector.jira.adapter import JiraError
 from connector.jira.templates import JiraTemplates, load_templates
 from connector.odoo.errors import OdooAccessError, OdooServerError
+from connector.odoo.records import m2o_id
 from connector.sync.jira_side import PROPERTY, JiraSide
-from connector.sync.odoo_side import OdooSide, m2o_id
+from connector.sync.odoo_side import OdooSide
 from connector.sync.state import StateStore
 from connector.sync.summary import ProjectResult
 
