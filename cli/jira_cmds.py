@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from cli.main import project_options
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json
+from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json, print_warnings
 from connector.checks import exit_code
 from connector.jira.adapter import JiraAdapter
 from connector.jira.doctor import run_doctor
@@ -83,6 +83,7 @@ def provision_cmd(ctx: click.Context, project_key: str, project_name: str | None
     pb = load_playbook(playbook_ref)
     plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
                       hours_per_day=hours_per_day, project_name=project_name, code=code)
+    print_warnings(plan.warnings)
     if dry_run:
         _print_dry_run(plan, templates, project_key, lang, as_json)
         return
@@ -90,7 +91,8 @@ def provision_cmd(ctx: click.Context, project_key: str, project_name: str | None
     jira_client = JiraAdapter.from_settings(settings.jira)
     if as_json:
         result = provision(jira_client, templates, plan, project_key, lang=lang)
-        print_json(result.as_dict())
+        data = result.as_dict()
+        print_json({**data, "warnings": [*plan.warnings, *data.get("warnings", [])]})
         return
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True) as bar:
@@ -115,7 +117,7 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
             "issues": [{"key": s.key, "kind": s.kind, "issue_type": templates.issue_type(s.issue_type).name,
                         "summary": s.summary, "parent": s.parent, "labels": list(s.labels),
                         "values": s.values, "property": property_value(plan, s.kind, s.key)} for s in specs],
-            "bulk_requests": _bulk_requests(specs),
+            "bulk_requests": _bulk_requests(specs), "warnings": plan.warnings,
         })
         return
     console.print(f"[bold]{escape(plan.project_name)}[/] → Jira project [bold]{key}[/] "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, fmt_num, print_json
+from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, fmt_num, print_json, print_warnings
 from connector.errors import ConnectorError, PlaybookError
+from connector.numbers import HOURS_PER_DAY, MAN_DAYS, MONEY, NumberError, Quantity
+from connector.numbers import parse as parse_number
 from connector.plan import TARGET_LABELS, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from connector.playbook.model import SIZES, Playbook
@@ -35,19 +37,25 @@ Start here:
 """
 
 
-class DecimalType(click.ParamType):
+class NumberType(click.ParamType):
+    """A man-day, hour or money option, read by the one rule in connector/numbers.py (docs/numbers.md).
+
+    A refused value is a ConnectorError, so it prints as one line naming the option (no usage block).
+    """
+
     name = "number"
+
+    def __init__(self, quantity: Quantity) -> None:
+        self.quantity = quantity
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
         if isinstance(value, Decimal):
             return value
         try:
-            return Decimal(str(value).replace(",", "").replace("_", ""))
-        except InvalidOperation:
-            self.fail(f"{value!r} is not a number", param, ctx)
-
-
-NUMBER = DecimalType()
+            return parse_number(self.quantity, value)
+        except NumberError as exc:
+            option = param.opts[0] if param is not None and param.opts else (param.name if param else "")
+            raise NumberError(exc.value, exc.reason, option or "") from None
 
 
 class PlaybookGroup(click.Group):
@@ -150,9 +158,12 @@ def project_options(func: Any) -> Any:
     options = [
         click.option("--size", type=click.Choice(SIZES), required=True, help="Project size: changes what is required."),
         click.option("--industry", default=None, help="Industry template key (e.g. distribution, pharma)."),
-        click.option("--man-days", type=NUMBER, required=True, help="Contracted implementation man-days."),
-        click.option("--contract-amount", type=NUMBER, required=True, help="Contract amount (split over payments)."),
-        click.option("--hours-per-day", type=NUMBER, default=None, help="Hours in a man-day (default: playbook's, 8)."),
+        click.option("--man-days", type=NumberType(MAN_DAYS), required=True,
+                     help="Contracted implementation man-days, in half days (e.g. 120 or 120.5)."),
+        click.option("--contract-amount", type=NumberType(MONEY), required=True,
+                     help="Contract amount, up to 2 decimals, '.' as decimal point (e.g. 1500000 or 1_500_000.50)."),
+        click.option("--hours-per-day", type=NumberType(HOURS_PER_DAY), default=None,
+                     help="Hours in a man-day, more than 0 and at most 24 (default: the playbook's, 8)."),
         playbook_option,
     ]
     for option in reversed(options):
@@ -173,6 +184,7 @@ def plan(target: str, project_name: str | None, size: str, industry: str | None,
     pb = load_playbook(playbook_ref)
     project_plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
                               hours_per_day=hours_per_day, project_name=project_name)
+    print_warnings(project_plan.warnings)
     if as_json:
         print_json(project_plan.as_dict(lang, target))
         return

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from cli.main import playbook_option, project_options
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json
+from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json, print_warnings
 from connector.odoo.client import OdooClient
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
@@ -108,6 +108,7 @@ def provision(ctx: click.Context, project_name: str, customer: str | None, size:
     pb = load_playbook(playbook_ref)
     plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
                       hours_per_day=hours_per_day, project_name=project_name)
+    print_warnings(plan.warnings)
     client = _client(ctx)
     show_progress = not as_json and err_console.is_terminal
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err_console,
@@ -120,7 +121,8 @@ def provision(ctx: click.Context, project_name: str, customer: str | None, size:
         result = Provisioner(client, plan, customer=customer, lang=lang, batch_size=batch_size,
                              progress=step).run(dry_run=dry_run)
     if as_json:
-        print_json({"project": {"code": plan.code, "name": plan.project_name}, **result.as_dict()})
+        print_json({"project": {"code": plan.code, "name": plan.project_name}, **result.as_dict(),
+                    "warnings": plan.warnings})
         return
     verb = "would create" if dry_run else "created"
     table = Table("kind", verb, "already there", "not representable",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,8 +28,6 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print machin
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Path):
@@ -38,7 +38,22 @@ def _default(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+    """JSON in which a Decimal is a number with exactly its digits (``1500000.50``), never a binary float.
+
+    ``json`` cannot write raw numbers, so each Decimal is first written as a string between two copies of a
+    marker no input can contain (random per call), and those strings are then unquoted.
+    """
+    marker = uuid.uuid4().hex
+
+    def default(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise ValueError(f"{value} is not a finite number")
+            return f"{marker}{value:f}{marker}"
+        return _default(value)
+
+    text = json.dumps(data, default=default, ensure_ascii=False, indent=2)
+    return re.sub(f'"{marker}(-?[0-9]+(?:\\.[0-9]+)?){marker}"', r"\1", text)
 
 
 def print_json(data: Any) -> None:
@@ -46,11 +61,20 @@ def print_json(data: Any) -> None:
 
 
 def fmt_num(value: Decimal | float | int) -> str:
-    """Numbers as people write them: no trailing zeros, thousands separated."""
+    """Numbers as people write them, thousands separated. A Decimal keeps exactly its digits (the same as
+    ``--json`` shows, e.g. ``1,500,000.50``); floats lose trailing zeros and go to at most 2 decimals."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return f"{value:,f}"
     d = Decimal(str(value))
     if d == d.to_integral_value():
         return f"{int(d):,}"
     return f"{d:,.2f}".rstrip("0").rstrip(".")
+
+
+def print_warnings(warnings: Iterable[str]) -> None:
+    """Plausibility warnings: always on stderr (so --json on stdout stays clean), one line each."""
+    for line in warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(line)}")
 
 
 CHECK_MARKS = {"ok": "[green]ok  [/]", "warn": "[yellow]warn[/]", "fail": "[bold red]FAIL[/]"}

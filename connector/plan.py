@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 from connector.errors import ConnectorError
-from connector.playbook.model import SIZES, Playbook, Text, slug
+from connector.numbers import HOURS_PER_DAY, MAN_DAYS, MONEY, NumberError, Quantity
+from connector.numbers import check as check_number
+from connector.playbook.model import SIZES, Phase, Playbook, Text, slug
 
 Kind = Literal["project", "phase", "deliverable", "checklist_item", "gate", "payment_milestone"]
 KINDS: tuple[Kind, ...] = ("project", "phase", "deliverable", "checklist_item", "gate", "payment_milestone")
@@ -37,8 +39,8 @@ TARGET_LABELS: dict[str, dict[Kind, str]] = {
         "payment_milestone": "Payment milestone",
     },
 }
-HALF = Decimal("0.5")
-CENT = Decimal("0.01")
+HALF = MAN_DAYS.step  # the man-day split step, whatever the total
+CENT = MONEY.step
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class ProjectPlan:
     contract_amount: Decimal
     hours_per_day: Decimal
     records: list[PlannedRecord]
+    warnings: list[str] = field(default_factory=list)  # plausible but odd: printed on stderr and in --json
 
     def by_kind(self, kind: Kind) -> list[PlannedRecord]:
         return [r for r in self.records if r.kind == kind]
@@ -89,6 +92,7 @@ class ProjectPlan:
             "hours_per_day": self.hours_per_day,
             "counts": self.counts(),
             "records": [r.as_dict(lang) for r in self.records],
+            "warnings": list(self.warnings),
         }
         if target:
             out["target"] = target
@@ -97,26 +101,37 @@ class ProjectPlan:
 
 
 def split(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal]:
-    """Split ``total`` by ``weights`` into multiples of ``unit`` that add up to ``total`` exactly.
+    """Split ``total`` by ``weights`` into whole multiples of ``unit`` that add up to ``total`` exactly.
 
-    Largest remainder: floor every share, then hand the leftover units to the largest fractions.
-    When ``total`` itself is not a multiple of ``unit`` the last non-zero share takes the odd bit.
+    The one rule (docs/numbers.md), for man-days (``unit`` 0.5, whatever the total) and money (``unit`` 0.01):
+
+    1. ``total`` must be a whole number of units (the CLI and config refuse anything else); ValueError if not.
+    2. Largest remainder: each part gets the whole units of its exact share ``total * weight / sum(weights)``;
+       the units left over go one each to the parts with the largest remainders, ties to the earlier part
+       (playbook order).
+    3. Hence parts always add up to ``total``, a zero weight gets 0, and two equal weights get parts
+       that differ by at most one unit.
+
+    Computed in integers (units and scaled weights), so no rounding of the shares can change the outcome.
     """
-    weight_sum = sum(weights, Decimal(0))
-    if not weights or weight_sum == 0:
-        return [Decimal(0)] * len(weights)
-    whole = (total / unit).to_integral_value(ROUND_DOWN) * unit
-    exact = [whole * w / weight_sum for w in weights]
-    floors = [(e / unit).to_integral_value(ROUND_DOWN) * unit for e in exact]
-    leftover = int((whole - sum(floors, Decimal(0))) / unit)
-    order = sorted(range(len(weights)), key=lambda i: (exact[i] - floors[i], weights[i]), reverse=True)
+    steps = total / unit
+    if steps != steps.to_integral_value():
+        raise ValueError(f"{total} is not a whole number of {unit}")
+    if any(w < 0 for w in weights):
+        raise ValueError("weights cannot be negative")
+    if not weights or sum(weights, Decimal(0)) == 0:
+        return [Decimal(0) * unit for _ in weights]
+    units = int(steps)
+    scale = max(0, *(-w.as_tuple().exponent for w in weights if w.is_finite()))  # type: ignore[operator]
+    ints = [int(w.scaleb(scale)) for w in weights]
+    weight_sum = sum(ints)
+    shares = [divmod(units * w, weight_sum) for w in ints]
+    counts = [whole for whole, _ in shares]
+    leftover = units - sum(counts)
+    order = sorted(range(len(ints)), key=lambda i: (-shares[i][1], i))
     for i in order[:leftover]:
-        floors[i] += unit
-    odd = total - whole
-    if odd:
-        last = max(i for i, w in enumerate(weights) if w > 0)
-        floors[last] += odd
-    return floors
+        counts[i] += 1
+    return [count * unit for count in counts]
 
 
 def build_plan(
@@ -136,10 +151,10 @@ def build_plan(
     industries = [i.key for i in playbook.industries]
     if industry is not None and industry not in industries:
         raise ConnectorError(f"unknown industry {industry!r}", f"use one of: {', '.join(industries)}")
-    if man_days <= 0:
-        raise ConnectorError("the man-day budget must be positive", "pass --man-days with the contracted days")
-    if contract_amount < 0:
-        raise ConnectorError("the contract amount cannot be negative", "pass --contract-amount as a plain number")
+    man_days = _checked(MAN_DAYS, man_days, "--man-days")
+    contract_amount = _checked(MONEY, contract_amount, "--contract-amount")
+    if hours_per_day is not None:
+        hours_per_day = _checked(HOURS_PER_DAY, hours_per_day, "--hours-per-day")
     hpd = hours_per_day if hours_per_day is not None else playbook.hours_per_day
     name = project_name or playbook.name.en
     code = code or slug(name)
@@ -151,8 +166,7 @@ def build_plan(
             "contract_amount": contract_amount, "hours_per_day": hpd,
         })
     ]
-    unit = HALF if (man_days / HALF) == (man_days / HALF).to_integral_value() else CENT
-    budgets = split(man_days, [p.budget_share for p in playbook.phases], unit)
+    budgets = [MAN_DAYS.canonical(b) for b in split(man_days, [p.budget_share for p in playbook.phases], HALF)]
     for phase, budget in zip(playbook.phases, budgets, strict=True):
         records.append(PlannedRecord("phase", phase.key, None, phase.name, {
             "sequence": phase.sequence, "budget_man_days": budget, "budget_share": phase.budget_share,
@@ -182,4 +196,32 @@ def build_plan(
             "percent": milestone.percent, "amount": amount, "gate": gate,
             "grace_days": milestone.grace_days, "delay_days": milestone.delay_days,
         }))
-    return ProjectPlan(playbook, code, name, size, industry, man_days, contract_amount, hpd, records)
+    warnings = plausibility_warnings(playbook, size, man_days, contract_amount,
+                                     [(p, b) for p, b in zip(playbook.phases, budgets, strict=True)])
+    return ProjectPlan(playbook, code, name, size, industry, man_days, contract_amount, hpd, records, warnings)
+
+
+def _checked(quantity: Quantity, value: Decimal, option: str) -> Decimal:
+    """The CLI's options are checked when parsed; this catches callers that pass numbers directly."""
+    try:
+        return check_number(quantity, value)
+    except NumberError as exc:
+        raise NumberError(exc.value, exc.reason, option) from None
+
+
+def plausibility_warnings(playbook: Playbook, size: str, man_days: Decimal, contract_amount: Decimal,
+                          budgets: list[tuple[Phase, Decimal]]) -> list[str]:
+    """Numbers that are valid but probably not meant: the plan is still made, the user is told."""
+    warnings: list[str] = []
+    limit = next((s.max_man_days for s in playbook.sizes if s.key == size), None)
+    if limit is not None and man_days > limit:
+        warnings.append(f"{man_days} man-days is above the {size} size's limit of {limit} man-days "
+                        f"(playbook {playbook.key}): check --man-days or choose a larger --size")
+    if contract_amount == 0:
+        warnings.append("the contract amount is 0: no payment milestones will carry an amount")
+    empty = [phase.name.en for phase, budget in budgets if budget == 0 and phase.budget_share > 0]
+    if empty:
+        warnings.append(f"{len(empty)} phase(s) left with 0 man-days after the split in half days "
+                        f"({', '.join(empty)}): a budget of {man_days} man-days is too small for "
+                        f"{len(budgets)} phases")
+    return warnings

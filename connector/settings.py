@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from connector.errors import ConfigError
+from connector.numbers import HoursPerDay
 
 
 def default_config_path() -> Path:
@@ -90,7 +91,7 @@ class ProjectLink(BaseModel):
     code: str
     odoo_project: str | None = None
     jira_key: str | None = None
-    hours_per_day: Decimal | None = Field(default=None, gt=0, le=24)
+    hours_per_day: HoursPerDay | None = None
 
 
 class Settings(BaseSettings):
@@ -102,7 +103,7 @@ class Settings(BaseSettings):
     jira: JiraSettings = Field(default_factory=JiraSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
     projects: list[ProjectLink] = Field(default_factory=list)
-    hours_per_day: Decimal = Field(default=Decimal(8), gt=0, le=24)
+    hours_per_day: HoursPerDay = Decimal(8)
 
     @classmethod
     def settings_customise_sources(

@@ -88,7 +88,7 @@ def _description(record: PlannedRecord, lang: str) -> str:
         due = f"when sign-off {v['gate']} is signed" if v["gate"] else "on contract signing"
         if v["delay_days"]:
             due += f" + {v['delay_days']} days"
-        return (f"{_num(v['percent'])} % of the contract ({_num(v['amount'])}), due {due}; "
+        return (f"{_num(v['percent'])} % of the contract ({format(v['amount'], 'f')}), due {due}; "
                 f"overdue {v['grace_days']} days later.")
     if record.kind == "checklist_item":
         return f"Role: {v['role']}."
@@ -97,9 +97,10 @@ def _description(record: PlannedRecord, lang: str) -> str:
 
 def _values(record: PlannedRecord, templates: JiraTemplates) -> dict[str, Any]:
     if record.kind == "phase":
-        return {"man_day_budget": float(record.values["budget_man_days"])}
+        # Decimals here (printed as they are by dry runs); the request carries their exact float (provision.py)
+        return {"man_day_budget": record.values["budget_man_days"]}
     if record.kind == "payment_milestone":
-        values: dict[str, Any] = {"payment_amount": float(record.values["amount"])}
+        values: dict[str, Any] = {"payment_amount": record.values["amount"]}
         status = next((f for f in templates.fields if f.key == "payment_status"), None)
         if status and status.initial:
             values["payment_status"] = status.initial

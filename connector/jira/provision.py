@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from connector.errors import ConnectorError
@@ -23,6 +24,7 @@ from connector.jira.issues import IssueSpec, adf, issue_specs, property_value
 from connector.jira.search import SEARCH_PAGE, search_issues
 from connector.jira.setup import SetupResult, run_setup
 from connector.jira.templates import JiraTemplates
+from connector.numbers import exact_float
 from connector.plan import ProjectPlan
 
 BULK_SIZE = 50  # Jira's limit for POST /issue/bulk
@@ -222,6 +224,8 @@ class Provisioner:
             if field_id is None:
                 continue
             option = next((f for f in self.templates.fields if f.key == key and f.options), None)
+            if isinstance(value, Decimal):  # a number field holds a double: the one that prints as this Decimal
+                value = exact_float(value)
             fields[field_id] = {"value": value} if option else value
         return {"fields": fields,
                 "properties": [{"key": self.templates.property_key,

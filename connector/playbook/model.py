@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from connector.numbers import HoursPerDay
+
 LANGUAGES: tuple[str, ...] = ("zh_TW", "zh_CN", "en")
 SIZES: tuple[str, ...] = ("small", "medium", "large")
 
@@ -148,7 +150,7 @@ class Playbook(BaseModel):
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     name: Text
     description: Text | None = None
-    hours_per_day: Decimal = Field(default=Decimal(8), gt=0, le=24)
+    hours_per_day: HoursPerDay = Decimal(8)
     sizes: list[SizeProfile]
     industries: list[Industry]
     roles: list[Role]
