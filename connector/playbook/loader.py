@@ -32,10 +32,20 @@ class _LineLoader(yaml.SafeLoader):
         self._file = file
         self._origins = origins
 
+    def _key(self, node: yaml.MappingNode, key_node: yaml.Node) -> Any:
+        key = self.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:  # `? [a, b]`: YAML allows it, a playbook has no use for it
+            raise yaml.MarkedYAMLError("while reading a mapping", node.start_mark,
+                                       "a key must be a plain value, not a list or mapping",
+                                       key_node.start_mark) from None
+        return key
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
+            key = self._key(node, key_node)
             if key in seen:
                 raise yaml.MarkedYAMLError(
                     "while reading a mapping", node.start_mark, f"duplicate field {key!r}", key_node.start_mark
@@ -47,7 +57,7 @@ class _LineLoader(yaml.SafeLoader):
     def _construct_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
         data: dict[Any, Any] = {}
         self._origins[id(data)] = (self._file, node.start_mark.line + 1, {
-            self.construct_object(k, deep=True): (self._file, k.start_mark.line + 1) for k, _ in node.value
+            self._key(node, k): (self._file, k.start_mark.line + 1) for k, _ in node.value
         })
         yield data
         data.update(self.construct_mapping(node))
@@ -86,24 +96,50 @@ def _read_yaml(path: Path, origins: _Origins) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PlaybookError([Problem(str(path), None, "", f"cannot read the file: {exc}")]) from exc
-    loader = _LineLoader(text, str(path), origins)
+    loader: _LineLoader | None = None
     try:
+        loader = _LineLoader(text, str(path), origins)  # the reader refuses control characters right here
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise PlaybookError([Problem(str(path), line, "", f"not valid YAML: {exc.problem}")]) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise PlaybookError([Problem(str(path), line, "", f"not valid YAML: character #x{exc.character:04x} "
+                                     "is not allowed in a YAML file")]) from exc
     except yaml.YAMLError as exc:
         raise PlaybookError([Problem(str(path), None, "", f"not valid YAML: {exc}")]) from exc
+    except RecursionError:
+        raise PlaybookError([Problem(str(path), None, "", "nested too deeply to be a playbook")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise PlaybookError([Problem(str(path), 1, "", "a playbook is a YAML mapping (key: value) at the top")])
+    try:
+        _refuse_cycles(data, path, origins)
+    except RecursionError:
+        raise PlaybookError([Problem(str(path), None, "", "nested too deeply to be a playbook")]) from None
     return data
 
 
+def _refuse_cycles(node: Any, path: Path, origins: _Origins, inside: tuple[int, ...] = ()) -> None:
+    """An alias inside its own anchor (``&a [*a]``) makes data without an end: say where, before anything walks it."""
+    if not isinstance(node, (dict, list)):
+        return
+    if id(node) in inside:
+        line = origins.get(id(node), ("", None))[1]
+        raise PlaybookError([Problem(str(path), line, "", "a YAML alias (*name) is used inside its own anchor "
+                                                            "(&name): the data would never end")])
+    children = node.values() if isinstance(node, dict) else node
+    for child in children:
+        _refuse_cycles(child, path, origins, (*inside, id(node)))
+
+
 def _is_keyed_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, dict) and "key" in v for v in value)
+    # only text keys merge by key; any other key is left for validation to report
+    return isinstance(value, list) and all(isinstance(v, dict) and isinstance(v.get("key"), str) for v in value)
 
 
 def _merge(parent: Any, child: Any, origins: _Origins) -> Any:
@@ -160,13 +196,15 @@ def _read_with_extends(path: Path, origins: _Origins, seen: tuple[Path, ...] = (
     data = _read_yaml(path, origins)
     base = data.pop("extends", None)
     removals = data.pop("remove", None) or []
+    if not isinstance(removals, list) or not all(isinstance(k, str) for k in removals):
+        raise PlaybookError([Problem(str(path), None, "remove", "list the keys of the items to drop: [key, ...]")])
     if base is None:
         return data
     if not isinstance(base, str):
         raise PlaybookError([Problem(str(path), None, "extends", "name one playbook: a file path or a built-in key")])
     parent = _read_with_extends(resolve_source(base, relative_to=path), origins, (*seen, path.resolve()))
     merged = _merge(parent, data, origins)
-    return _remove(merged, {str(k) for k in removals})
+    return _remove(merged, set(removals))
 
 
 def _line_of(data: Any, loc: Iterable[Any], origins: _Origins) -> tuple[str | None, int | None]:
