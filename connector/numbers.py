@@ -79,7 +79,7 @@ MAN_DAYS = Quantity(
 MONEY = Quantity(
     name="amount", examples="1500000.50 or 1_500_000.50", positive=False,
     maximum=Decimal(10) ** 13, maximum_inclusive=False,
-    too_large="amounts from 10_000_000_000_000 on cannot be kept to the cent in Odoo or Jira; check the number",
+    too_large="amounts of 10_000_000_000_000 or more cannot be kept to the cent in Odoo or Jira; check the number",
     step=Decimal("0.01"), step_rule="money has 2 decimal places (cents)", places=2,
 )
 HOURS_PER_DAY = Quantity(
