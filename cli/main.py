@@ -100,7 +100,7 @@ def show(playbook_ref: str, lang: str, as_json: bool) -> None:
     """Show a playbook: phases in order, their budget share, checklist size and sign-off gates."""
     pb = load_playbook(playbook_ref)
     if as_json:
-        print_json(pb.model_dump(mode="json"))
+        print_json(pb.model_dump())  # python mode: shares and hours stay Decimals, i.e. exact JSON numbers
         return
     console.print(f"[bold]{escape(pb.name.get(lang))}[/]  ({pb.key} {pb.version})")
     table = Table("#", "phase", "budget", "checklist", "gates (signed by)")

@@ -166,3 +166,9 @@ def test_the_environment_follows_the_same_rule(runner: CliRunner, monkeypatch: p
         load_settings()
     monkeypatch.setenv("PLAYBOOK_HOURS_PER_DAY", "7.5")
     assert load_settings().hours_per_day == Decimal("7.5")
+
+
+def test_show_json_gives_shares_as_numbers(runner: CliRunner, mini_playbook_path: Path) -> None:
+    data = json.loads(runner.invoke(cli, ["show", "--playbook", str(mini_playbook_path), "--json"]).stdout)
+    assert [p["budget_share"] for p in data["phases"]] == [10, 30, 60] and data["hours_per_day"] == 8
+    assert [m["percent"] for m in data["payment_milestones"]] == [30, 70]
