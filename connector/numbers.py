@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
@@ -152,12 +152,8 @@ def parse(quantity: Quantity, raw: Any) -> Decimal:
         return check(quantity, raw)
     if isinstance(raw, int):
         return check(quantity, Decimal(raw), str(raw))
-    if isinstance(raw, float):
-        try:
-            value = Decimal(repr(raw))
-        except InvalidOperation:  # pragma: no cover - repr of a float is always a Decimal literal
-            value = Decimal("NaN")
-        return check(quantity, value, repr(raw))
+    if isinstance(raw, float):  # repr is a Decimal literal, 'nan' and 'inf' included (refused by check)
+        return check(quantity, Decimal(repr(raw)), repr(raw))
     if isinstance(raw, str):
         try:
             value = read_text(raw)

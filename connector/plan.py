@@ -117,12 +117,12 @@ def split(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal
     steps = total / unit
     if steps != steps.to_integral_value():
         raise ValueError(f"{total} is not a whole number of {unit}")
-    if any(w < 0 for w in weights):
-        raise ValueError("weights cannot be negative")
+    if not all(w.is_finite() and w >= 0 for w in weights):
+        raise ValueError("weights must be finite and not negative")
     if not weights or sum(weights, Decimal(0)) == 0:
         return [Decimal(0) * unit for _ in weights]
     units = int(steps)
-    scale = max(0, *(-w.as_tuple().exponent for w in weights if w.is_finite()))  # type: ignore[operator]
+    scale = max([0, *(-int(w.as_tuple().exponent) for w in weights)])  # decimals of the finest weight
     ints = [int(w.scaleb(scale)) for w in weights]
     weight_sum = sum(ints)
     shares = [divmod(units * w, weight_sum) for w in ints]
@@ -197,7 +197,7 @@ def build_plan(
             "grace_days": milestone.grace_days, "delay_days": milestone.delay_days,
         }))
     warnings = plausibility_warnings(playbook, size, man_days, contract_amount,
-                                     [(p, b) for p, b in zip(playbook.phases, budgets, strict=True)])
+                                     list(zip(playbook.phases, budgets, strict=True)))
     return ProjectPlan(playbook, code, name, size, industry, man_days, contract_amount, hpd, records, warnings)
 
 
