@@ -172,3 +172,32 @@ def test_show_json_gives_shares_as_numbers(runner: CliRunner, mini_playbook_path
     data = json.loads(runner.invoke(cli, ["show", "--playbook", str(mini_playbook_path), "--json"]).stdout)
     assert [p["budget_share"] for p in data["phases"]] == [10, 30, 60] and data["hours_per_day"] == 8
     assert [m["percent"] for m in data["payment_milestones"]] == [30, 70]
+
+
+class YenOdoo(FakeOdoo):
+    """A company whose currency has no cents (Odoo would round every amount to whole yen)."""
+
+    uid = 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records.update({"res.users": {2: {"id": 2, "company_id": [1, "Yen Co"]}},
+                             "res.company": {1: {"id": 1, "currency_id": [25, "JPY"]}},
+                             "res.currency": {25: {"id": 25, "name": "JPY", "rounding": 1.0}}})
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_odoo_refuses_an_amount_its_currency_would_round(runner: CliRunner, mini_playbook_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, dry_run: list[str]) -> None:
+    odoo = YenOdoo()
+    monkeypatch.setattr("cli.odoo_cmds._client", lambda ctx: odoo)
+    result = runner.invoke(cli, [*_args("odoo provision", mini_playbook_path, **{"--contract-amount": "1001"}),
+                                 *dry_run])
+    assert result.exit_code == 2, result.output
+    assert "error: Odoo keeps JPY amounts in steps of 1: the payment milestone 'on_signing' 300.30 would be stored " \
+           "as 300" in " ".join(result.stderr.split())
+    assert "project.project" not in odoo.records  # nothing written
+
+    whole = runner.invoke(cli, _args("odoo provision", mini_playbook_path, **{"--contract-amount": "1000"}))
+    assert whole.exit_code == 0, whole.output
+    assert sorted(r["amount"] for r in odoo.records["erp.payment.milestone"].values()) == ["300.00", "700.00"]

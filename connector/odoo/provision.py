@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from connector.errors import ConnectorError
@@ -101,6 +101,8 @@ class Provisioner:
         project_id = self._read_state(addon)
         result.project_id = project_id
         missing = self._missing(addon)
+        if addon and (any(missing["project"].values()) or any(missing["payment_milestone"].values())):
+            self._check_currency()
         for record in self.plan.records:
             if not self._names(record, addon):
                 result.skipped[record.kind] += 1
@@ -162,6 +164,35 @@ class Provisioner:
             by_key.setdefault(self.xid(record["key"]), record["id"])
         for name, res_id in by_key.items():
             self.ids.setdefault(name, res_id)
+
+    def _check_currency(self) -> None:
+        """Odoo rounds amounts to the company currency (JPY: whole yen): refuse one it would store differently.
+
+        Whole amounts fit every currency, so the currency is only read when some amount has cents.
+        """
+        plan = self.plan
+        amounts = [("contract amount", plan.contract_amount)]
+        amounts += [(f"payment milestone {p.key!r}", p.values["amount"]) for p in plan.by_kind("payment_milestone")]
+        uid = getattr(self.client, "uid", None)
+        if uid is None or all(a == a.to_integral_value() for _, a in amounts):
+            return
+        company = self._read_one("res.users", uid, "company_id").get("company_id")
+        currency = self._read_one("res.company", company[0], "currency_id").get("currency_id") if company else None
+        row = self._read_one("res.currency", currency[0], "name", "rounding") if currency else {}
+        step = Decimal(repr(row["rounding"])) if row.get("rounding") else Decimal(0)
+        if step <= 0:
+            return
+        for what, amount in amounts:
+            if amount % step:
+                stored = (amount / step).to_integral_value(ROUND_HALF_UP) * step
+                raise ConnectorError(
+                    f"Odoo keeps {row['name']} amounts in steps of {format(step.normalize(), 'f')}: the {what} "
+                    f"{format(amount, 'f')} would be stored as {format(stored.normalize(), 'f')}",
+                    "give a contract amount whose payment milestones come out whole (check them with `playbook plan`)")
+
+    def _read_one(self, model: str, record_id: int, *fields: str) -> dict[str, Any]:
+        rows = self.client.search_read(model, [("id", "=", record_id)], list(fields))
+        return rows[0] if rows else {}
 
     def _names(self, record: PlannedRecord, addon: bool) -> list[str]:
         """The external ids a planned record becomes (the first decides whether it exists)."""
