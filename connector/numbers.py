@@ -7,7 +7,8 @@ never guessed at. Text becomes a ``Decimal`` directly (never a binary float), th
 
 - man-days: more than 0, at most 100000, counted in half days (``100`` or ``100.5``, not ``100.3``);
 - money: 0 or more, below 10^13, at most 2 decimals (cents): sub-cent input is refused, not rounded.
-  10^13 is where a double (Odoo's and Jira's number fields) stops holding every cent exactly;
+  Below 10^13 an amount has at most 15 significant digits, which a double (Odoo's and Jira's number
+  fields) always gives back unchanged;
 - hours per man-day: more than 0, at most 24, at most 2 decimals.
 
 Each quantity comes back in one canonical form (money always with its 2 decimals, man-days and hours
