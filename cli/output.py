@@ -41,7 +41,7 @@ def to_json(data: Any) -> str:
     """JSON in which a Decimal is a number with exactly its digits (``1500000.50``), never a binary float.
 
     ``json`` cannot write raw numbers, so each Decimal is first written as a string between two copies of a
-    marker no input can contain (random per call), and those strings are then unquoted.
+    random 128-bit marker made for this call (no real string will contain it), and those strings are unquoted.
     """
     marker = uuid.uuid4().hex
 
