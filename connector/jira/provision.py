@@ -243,14 +243,15 @@ class Provisioner:
             if not isinstance(answer.get("errors"), list):  # not per element: the whole request was refused
                 answer = {"errors": [{"failedElementNumber": n, "elementErrors": exc.body, "status": 400}
                                      for n in range(len(batch))]}
-        if not self.bulk and answer.get("key"):
-            answer = {"issues": [answer]}
         refused: dict[str, str] = {}
         for error in answer.get("errors") or []:
             n = error.get("failedElementNumber")
             if isinstance(n, int) and 0 <= n < len(batch):
                 refused[batch[n].key] = _element_errors(error)
-        created = self._read_back([str(i["id"]) for i in answer.get("issues") or [] if i.get("id")])
+        if not self.bulk and answer.get("key"):  # one issue sent, one created: nothing to match
+            created = {batch[0].key: str(answer["key"])}
+        else:
+            created = self._read_back([str(i["id"]) for i in answer.get("issues") or [] if i.get("id")])
         for spec in batch:
             if spec.key in created:
                 self.result.issues[spec.key] = created[spec.key]
