@@ -48,6 +48,7 @@ class Refusal:
     kind: str
     key: str
     reason: str
+    waiting: bool = False  # not sent: its phase was refused
 
     def line(self) -> str:
         return f"{self.kind} {self.key}: {self.reason}"
@@ -72,7 +73,8 @@ class ProvisionResult:
             "issue_types": self.setup.issue_types, "fields": self.setup.fields,
             "created": dict(self.created), "existing": dict(self.existing),
             "created_total": sum(self.created.values()), "obsolete": self.obsolete,
-            "refused": [{"kind": r.kind, "key": r.key, "reason": r.reason} for r in self.refused],
+            "refused": [{"kind": r.kind, "key": r.key, "reason": r.reason, "waiting": r.waiting}
+                        for r in self.refused],
             "issues": self.issues, "requests": self.requests,
         }
 
@@ -121,8 +123,11 @@ class Provisioner:
         self.result.requests = self.jira.request_count - start
         if self.result.refused:
             lines = "\n  ".join(r.line() for r in self.result.refused)
+            waiting = sum(r.waiting for r in self.result.refused)
+            refused = len(self.result.refused) - waiting
             raise ProvisionError(
-                f"Jira did not create {len(self.result.refused)} issue(s) in {self.key}:\n  {lines}",
+                f"Jira refused {refused} issue(s) in {self.key}"
+                + (f" and {waiting} more wait for a refused phase" if waiting else "") + f":\n  {lines}",
                 "fix what Jira names (often a field missing from the project's create screen), then run the same "
                 "command again: the issues already created are kept and not created twice",
                 self.result,
@@ -217,7 +222,7 @@ class Provisioner:
                 if spec.parent and spec.parent not in self.result.issues:
                     # Its epic was refused: it waits for the re-run that creates the epic.
                     self.result.refused.append(Refusal(spec.kind, spec.key, f"waits for its phase {spec.parent}, "
-                                                       "which was not created"))
+                                                       "which was not created", waiting=True))
                     done += 1
                 else:
                     ready.append(spec)
