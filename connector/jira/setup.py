@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connector.errors import ConnectorError
-from connector.jira.adapter import JiraAdapter
+from connector.jira.adapter import JiraAdapter, JiraError
 from connector.jira.site import (
     find_status,
     find_workflow,
@@ -114,7 +114,16 @@ def _ensure_context(jira: JiraAdapter, tpl: FieldTemplate, field_id: str, result
     several. The sync writes any option to any of our issues, so each context gets the missing options; ours is
     created only when the field has none (a second global context would be refused).
     """
-    contexts = _pages(jira, f"field/{field_id}/context")
+    try:
+        contexts = _pages(jira, f"field/{field_id}/context")
+    except JiraError as exc:
+        if exc.status != 403:
+            raise
+        # Only Jira administrators read contexts; a consultant re-running on a set-up site need not be one.
+        result.warnings.append(f"field {tpl.name}: its contexts were not checked (reading them needs 'Administer "
+                               "Jira'); run `playbook jira provision` once as an administrator if its options are "
+                               "missing")
+        return
     if not contexts:
         type_ids = [result.issue_types[t] for t in tpl.issue_types if t in result.issue_types]
         contexts = [jira.request("POST", jira.api(f"field/{field_id}/context"), json={

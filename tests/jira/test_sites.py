@@ -73,6 +73,17 @@ def test_a_field_without_any_context_gets_ours_with_the_options(adapter: JiraAda
     assert _options(fake, context["id"]) == dict.fromkeys(OPTIONS, False)
 
 
+def test_a_re_run_by_a_user_who_may_not_read_contexts_still_provisions(adapter: JiraAdapter, fake: FakeJira,
+                                                                      mini_plan: ProjectPlan) -> None:
+    provision(adapter, TEMPLATES, mini_plan, "ACME")
+    fake.fail("GET", r"/field/[^/]+/context$", 403, times=len(TEMPLATES.fields))  # not a Jira administrator
+
+    again = provision(adapter, TEMPLATES, mini_plan, "ACME")
+
+    assert sum(again.created.values()) == 0
+    assert any("contexts were not checked" in w and "Payment status" in w for w in again.setup.warnings)
+
+
 # --- scope: company-managed over team-managed -------------------------------------------------------------
 def test_a_team_managed_type_of_the_same_name_is_not_used(adapter: JiraAdapter, fake: FakeJira,
                                                           mini_plan: ProjectPlan) -> None:
