@@ -126,7 +126,8 @@ class Provisioner:
             waiting = sum(r.waiting for r in self.result.refused)
             refused = len(self.result.refused) - waiting
             raise ProvisionError(
-                f"Jira refused {refused} issue(s) in {self.key}"
+                f"Jira at {self.jira.base_url} refused {refused} issue(s) of project {self.key} (POST "
+                f"{self.jira.api('issue/bulk' if self.bulk else 'issue')})"
                 + (f" and {waiting} more wait for a refused phase" if waiting else "") + f":\n  {lines}",
                 "fix what Jira names (often a field missing from the project's create screen), then run the same "
                 "command again: the issues already created are kept and not created twice",

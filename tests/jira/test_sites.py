@@ -210,7 +210,8 @@ def test_a_bulk_request_refused_whole_is_reported_per_issue(adapter: JiraAdapter
     # only the payment milestones, which hang under no epic, exist
     assert {i["properties"]["erp-playbook"]["kind"] for i in fake.issues.values()} == {"payment_milestone"}
     children = [r for r in mini_plan.records if r.parent]
-    assert f"Jira refused {len(phases)} issue(s) in ACME and {len(children)} more wait" in err.value.message
+    assert (f"Jira at {BASE_URL} refused {len(phases)} issue(s) of project ACME (POST /rest/api/3/issue/bulk) "
+            f"and {len(children)} more wait") in err.value.message
 
 
 def test_the_cli_exits_non_zero_and_lists_the_refused_issues(env: CliRunner, fake: FakeJira,
