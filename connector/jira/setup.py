@@ -15,6 +15,7 @@ from typing import Any
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter, JiraError
 from connector.jira.site import (
+    find_in_pages,
     find_status,
     find_workflow,
     match_field,
@@ -166,14 +167,7 @@ def ensure_signoff_workflow(jira: JiraAdapter, templates: JiraTemplates, result:
 
 
 def _find_by_name(jira: JiraAdapter, path: str, name: str, params: dict[str, Any] | None = None) -> Any:
-    start = 0
-    while True:
-        page = jira.request("GET", jira.api(path), params={**(params or {}), "startAt": start, "maxResults": 50})
-        values = (page or {}).get("values", [])
-        hit = next((v for v in values if v.get("name") == name), None)
-        if hit is not None or page.get("isLast", True) or not values:
-            return hit
-        start += len(values)
+    return find_in_pages(jira, path, {**(params or {}), "maxResults": 50}, lambda v: v.get("name") == name)
 
 
 def ensure_schemes(jira: JiraAdapter, templates: JiraTemplates, result: SetupResult, workflow: str | None) -> None:

@@ -12,7 +12,7 @@ global ones, so a global item always wins over a team-managed one of the same na
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from connector.jira.binding import RequestsJira
@@ -84,25 +84,24 @@ def find_status(jira: RequestsJira, name: str) -> dict[str, Any] | None:
     ``GET /status`` lists only statuses of active workflows, so a status left behind by a deleted workflow
     would look missing and its re-creation would fail ("already exists"): ``statuses/search`` sees them all.
     """
-    start = 0
-    while True:
-        page = jira.request("GET", _api(jira, "statuses/search"),
-                            params={"searchString": name, "startAt": start, "maxResults": 200}) or {}
-        values = page.get("values") or []
-        hit = next((s for s in _named(values, name) if is_global(s)), None)
-        if hit is not None or page.get("isLast", True) or not values:
-            return hit
-        start += len(values)
+    return find_in_pages(jira, "statuses/search", {"searchString": name, "maxResults": 200},
+                         lambda s: is_global(s) and bool(_named([s], name)))
 
 
 def find_workflow(jira: RequestsJira, name: str) -> dict[str, Any] | None:
     """The workflow called exactly ``name``."""
+    return find_in_pages(jira, "workflows/search", {"queryString": name, "maxResults": 50},
+                         lambda w: w.get("name") == name)
+
+
+def find_in_pages(jira: RequestsJira, path: str, params: dict[str, Any],
+                  wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+    """The first value of a ``startAt`` paged list (``values``, ``isLast``) that is ``wanted``."""
     start = 0
     while True:
-        page = jira.request("GET", _api(jira, "workflows/search"),
-                            params={"queryString": name, "startAt": start, "maxResults": 50}) or {}
+        page = jira.request("GET", _api(jira, path), params={**params, "startAt": start}) or {}
         values = page.get("values") or []
-        hit = next((w for w in values if w.get("name") == name), None)
+        hit = next((v for v in values if wanted(v)), None)
         if hit is not None or page.get("isLast", True) or not values:
             return hit
         start += len(values)

@@ -14,7 +14,6 @@ from connector.jira.adapter import JiraAdapter
 from connector.jira.provision import ProvisionError, provision
 from connector.jira.templates import load_templates
 from connector.plan import ProjectPlan
-from tests.jira.conftest import TOKEN
 from tests.jira.fake import BASE_URL, FakeJira
 
 TEMPLATES = load_templates()
@@ -126,12 +125,6 @@ def test_a_status_no_active_workflow_uses_is_reused_not_created_again(adapter: J
 
 
 # --- the doctor judges with provisioning's matchers -------------------------------------------------------
-@pytest.fixture
-def env(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PLAYBOOK_JIRA_URL", BASE_URL)
-    monkeypatch.setenv("PLAYBOOK_JIRA_USER", "consultant@example.com")
-    monkeypatch.setenv("PLAYBOOK_JIRA_TOKEN", TOKEN)
-    return runner
 
 
 def test_a_localised_epic_provisions_and_passes_the_doctor(env: CliRunner, fake: FakeJira, adapter: JiraAdapter,
