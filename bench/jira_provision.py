@@ -59,7 +59,7 @@ def run(plan: ProjectPlan, *, bulk: bool, validate: bool) -> tuple[int, float, i
         start = time.perf_counter()
         result = provision(jira, load_templates(), plan, "BENCH", bulk=bulk)
         seconds = time.perf_counter() - start
-        creates = fake.count("POST", "/issue/bulk") + sum(1 for c in fake.calls if c == ("POST", "/rest/api/3/issue"))
+        creates = sum(1 for c in fake.calls if c in (("POST", "/rest/api/3/issue/bulk"), ("POST", "/rest/api/3/issue")))
     return result.requests, seconds, sum(result.created.values()), creates
 
 

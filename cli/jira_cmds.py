@@ -16,8 +16,8 @@ from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_che
 from connector.checks import exit_code
 from connector.jira.adapter import JiraAdapter
 from connector.jira.doctor import run_doctor
-from connector.jira.issues import issue_specs, property_value
-from connector.jira.provision import BULK_SIZE, check_project_key, provision
+from connector.jira.issues import issue_specs, item_tag
+from connector.jira.provision import BULK_SIZE, ProvisionError, ProvisionResult, check_project_key, provision
 from connector.jira.templates import JiraTemplates, load_templates
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import load_playbook
@@ -89,21 +89,35 @@ def provision_cmd(ctx: click.Context, project_key: str, project_name: str | None
         return
     assert settings is not None
     jira_client = JiraAdapter.from_settings(settings.jira)
-    if as_json:
-        result = provision(jira_client, templates, plan, project_key, lang=lang)
-        data = result.as_dict()
-        print_json({**data, "warnings": [*plan.warnings, *data.get("warnings", [])]})
-        return
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task("connecting", total=None)
+    try:
+        if as_json:
+            result = provision(jira_client, templates, plan, project_key, lang=lang)
+            data = result.as_dict()
+            print_json({**data, "warnings": [*plan.warnings, *data.get("warnings", [])]})
+            return
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
+            task = bar.add_task("connecting", total=None)
 
-        def progress(what: str, done: int, total: int) -> None:
-            bar.update(task, description=what, completed=done, total=total or None)
+            def progress(what: str, done: int, total: int) -> None:
+                bar.update(task, description=what, completed=done, total=total or None)
 
-        result = provision(jira_client, templates, plan, project_key, lang=lang, progress=progress)
+            result = provision(jira_client, templates, plan, project_key, lang=lang, progress=progress)
+    except ProvisionError as exc:
+        _print_stopped(exc.result)  # what was kept and the manual steps, then the error itself
+        raise
     _print_result(result.as_dict())
 
+
+def _print_stopped(result: ProvisionResult) -> None:
+    """On stderr, so that ``--json`` output stays one document: what the failed run did and still needs."""
+    for line in result.setup.created:
+        err_console.print(f"[green]created[/] {escape(line)}")
+    created = sum(result.created.values())
+    if created:
+        err_console.print(f"{created} issue(s) created and kept; a re-run adds only what is missing")
+    for line in result.setup.warnings:
+        err_console.print(f"[yellow]note[/] {escape(line)}")
 
 
 def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: str, as_json: bool) -> None:
@@ -116,7 +130,7 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
                              "fields": [f.name for f in templates.fields], "workflow": templates.workflow_name},
             "issues": [{"key": s.key, "kind": s.kind, "issue_type": templates.issue_type(s.issue_type).name,
                         "summary": s.summary, "parent": s.parent, "labels": list(s.labels),
-                        "values": s.values, "property": property_value(plan, s.kind, s.key)} for s in specs],
+                        "values": s.values, "property": item_tag(plan, s.kind, s.key).value()} for s in specs],
             "bulk_requests": _bulk_requests(specs), "warnings": plan.warnings,
         })
         return

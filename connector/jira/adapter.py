@@ -192,7 +192,11 @@ def _messages(body: Any) -> str:
     if not isinstance(body, dict):
         return ""
     parts = [str(m) for m in body.get("errorMessages") or []]
-    parts += [f"{k}: {v}" for k, v in (body.get("errors") or {}).items()]
+    errors = body.get("errors")
+    if isinstance(errors, dict):
+        parts += [f"{k}: {v}" for k, v in errors.items()]
+    elif isinstance(errors, list):  # a bulk request's per-element errors (POST /issue/bulk answers 400 so)
+        parts.append(f"{len(errors)} element(s) refused")
     return f": {'; '.join(parts)[:500]}" if parts else ""
 
 

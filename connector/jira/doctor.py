@@ -8,6 +8,8 @@ from typing import Any
 from connector.checks import Check
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter, JiraError
+from connector.jira.binding import read_project_tag
+from connector.jira.site import find_workflow, match_field, match_issue_type, read_fields, read_issue_types
 from connector.jira.templates import JiraTemplates
 from connector.settings import JiraSettings
 
@@ -64,12 +66,15 @@ def _deployment(jira: JiraAdapter, settings: JiraSettings, findings: list[Check]
 
 
 def _site_objects(jira: JiraAdapter, templates: JiraTemplates, findings: list[Check]) -> list[str]:
-    """Issue types, fields and workflow the templates need; returns what provisioning would still create."""
-    types = {str(t.get("name", "")).casefold() for t in jira.request("GET", jira.api("issuetype")) or []}
-    missing_types = [t.name for t in templates.issue_types if t.name.casefold() not in types]
-    fields = {str(f.get("name", "")).casefold() for f in jira.request("GET", jira.api("field")) or []
-              if f.get("custom")}
-    missing_fields = [f.name for f in templates.fields if f.name.casefold() not in fields]
+    """Issue types, fields and workflow the templates need; returns what provisioning would still create.
+
+    Judged with provisioning's own matchers (``connector.jira.site``): a localised Epic counts as the Epic, a
+    team-managed type of one of our names does not count.
+    """
+    types = read_issue_types(jira)
+    missing_types = [t.name for t in templates.issue_types if match_issue_type(types, t) is None]
+    fields = read_fields(jira)
+    missing_fields = [f.name for f in templates.fields if match_field(fields, f) is None]
     epic = next((t for t in templates.issue_types if t.builtin), None)
     if epic and epic.name in missing_types:
         findings.append(Check("issue types", "fail", f"no {epic.name!r} issue type on this site (phases are epics)",
@@ -83,8 +88,7 @@ def _site_objects(jira: JiraAdapter, templates: JiraTemplates, findings: list[Ch
     missing = missing_types + missing_fields
     if jira.api_version == "3":
         name = templates.workflow_name
-        found = jira.request("GET", jira.api("workflows/search"), params={"queryString": name}) or {}
-        if any(w.get("name") == name for w in found.get("values", [])):
+        if find_workflow(jira, name) is not None:
             findings.append(Check("workflow", "ok", f"{name!r} present"))
         else:
             findings.append(Check("workflow", "ok", f"provisioning will create {name!r}"))
@@ -105,14 +109,11 @@ def _project(jira: JiraAdapter, templates: JiraTemplates, key: str | None, findi
             raise
         findings.append(Check("project", "ok", f"{key} does not exist yet: provisioning will create it"))
         return False
-    try:
-        value = jira.request("GET", jira.api(f"project/{key}/properties/{templates.property_key}")) or {}
-        tag = value.get("value") or {}
-        findings.append(Check("project", "ok", f"{key} exists, provisioned from {tag.get('playbook')} "
-                                f"{tag.get('version')} (a re-run adds only what is new)"))
-    except JiraError as exc:
-        if exc.status != 404:
-            raise
+    tag = read_project_tag(jira, key)
+    if tag is not None:
+        findings.append(Check("project", "ok", f"{key} exists, provisioned from {tag.playbook} "
+                                f"{tag.version} (a re-run adds only what is new)"))
+    else:
         findings.append(Check("project", "ok", f"{key} exists, not yet provisioned by erp-playbook: provisioning "
                                 "adds the issues (check it has the issue types above)"))
     return True

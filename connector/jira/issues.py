@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from connector.jira.binding import Tag
 from connector.jira.templates import JiraTemplates
 from connector.plan import PlannedRecord, ProjectPlan
 
@@ -41,10 +42,9 @@ class IssueSpec:
         return self.record.parent
 
 
-def property_value(plan: ProjectPlan, kind: str, key: str) -> dict[str, str]:
-    """The ``erp-playbook`` entity property (docs/architecture.md, Jira data contract)."""
-    return {"playbook": plan.playbook.key, "version": plan.playbook.version, "project": plan.code,
-            "key": key, "kind": kind}
+def item_tag(plan: ProjectPlan, kind: str, key: str) -> Tag:
+    """The ``erp-playbook`` entity property of one plan item (``connector.jira.binding``)."""
+    return Tag(playbook=plan.playbook.key, version=plan.playbook.version, project=plan.code, key=key, kind=kind)
 
 
 def issue_specs(plan: ProjectPlan, templates: JiraTemplates, lang: str = "en") -> list[IssueSpec]:
@@ -101,7 +101,7 @@ def _values(record: PlannedRecord, templates: JiraTemplates) -> dict[str, Any]:
         return {"man_day_budget": record.values["budget_man_days"]}
     if record.kind == "payment_milestone":
         values: dict[str, Any] = {"payment_amount": record.values["amount"]}
-        status = next((f for f in templates.fields if f.key == "payment_status"), None)
+        status = templates.field("payment_status")
         if status and status.initial:
             values["payment_status"] = status.initial
         return values

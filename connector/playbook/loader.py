@@ -7,6 +7,7 @@ key (field by field) and appends new ones; ``remove: [key, ...]`` drops items an
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from pydantic import ValidationError
 from connector.errors import PlaybookError, Problem
 from connector.playbook.model import Playbook, consistency_problems
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "playbooks"
+# Package data of `connector` (pyproject.toml), found through the package so a wheel works like a checkout.
+BUILTIN_DIR = Path(str(resources.files("connector") / "playbooks"))
 DEFAULT_PLAYBOOK = "erp_standard"
 
 # id(container) -> (file, line of the container, {key or index: (file, line)})

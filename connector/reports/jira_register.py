@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from connector.jira.binding import PROPERTY, Tag
+from connector.jira.jql import quote, quoted_list
 from connector.jira.search import SEARCH_PAGE, RequestsJira, search_issues
-from connector.jira.templates import JiraTemplates
+from connector.jira.templates import JiraTemplates, default_templates
 from connector.playbook.model import Playbook
 from connector.reports.register import normalise, tag_vocabulary
 from connector.reports.snapshot import RegisterItem, TaskSnap
 
-PROPERTY = "erp-playbook"  # entity property on the issues provisioning creates (docs/architecture.md)
 FIELDS = ["summary", "status", "issuetype", "labels", "created", "duedate", "assignee", "parent"]
 # Template keys of the register's issue types (jira_templates/issue_types.yaml) = playbook register kind keys.
 REGISTER_TYPE_KEYS = ("requirement", "issue")
@@ -31,10 +32,6 @@ REGISTER_TYPE_KEYS = ("requirement", "issue")
 
 class JiraRequester(RequestsJira, Protocol):
     def api(self, path: str) -> str: ...
-
-
-def _jql_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class JiraRegisterReader:
@@ -46,16 +43,15 @@ class JiraRegisterReader:
         self.project_key = project_key
         self.source = f"jira:{project_key}"
         kinds, self.dispositions = tag_vocabulary(playbook)
-        self.type_names = {REGISTER_TYPE_KEYS[0]: "Requirement", REGISTER_TYPE_KEYS[1]: "Issue"}
-        if templates is not None:
-            self.type_names.update({t.key: t.name for t in templates.issue_types if t.key in REGISTER_TYPE_KEYS})
+        templates = templates or default_templates()
+        self.type_names = {t.key: t.name for t in templates.issue_types if t.key in REGISTER_TYPE_KEYS}
         # An issue type is a register kind by its template name, or by a kind's key or name in any language.
         self.kinds = {**kinds, **{normalise(name): key for key, name in self.type_names.items()}}
 
     @property
     def jql(self) -> str:
-        types = ", ".join(_jql_string(name) for name in self.type_names.values())
-        return f"project = {_jql_string(self.project_key)} AND issuetype in ({types}) ORDER BY created ASC"
+        types = quoted_list(self.type_names.values())
+        return f"project = {quote(self.project_key)} AND issuetype in ({types}) ORDER BY created ASC"
 
     def __call__(self, tasks: list[TaskSnap]) -> list[RegisterItem]:
         issues = list(search_issues(self.jira, self.jql, FIELDS))
@@ -92,8 +88,8 @@ class JiraRegisterReader:
             chunk = parents[start:start + SEARCH_PAGE]
             jql = f"id in ({', '.join(chunk)})"
             for epic in search_issues(self.jira, jql, ["issuetype"], properties=[PROPERTY]):
-                prop = (epic.get("properties") or {}).get(PROPERTY) or {}
-                phase_id = phase_ids.get(prop.get("key")) if prop.get("kind") == "phase" else None
+                tag = Tag.of_issue(epic)
+                phase_id = phase_ids.get(tag.key) if tag is not None and tag.kind == "phase" else None
                 if phase_id is not None:
                     out[str(epic["id"])] = phase_id
         return out

@@ -6,11 +6,10 @@ import base64
 import functools
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from connector.reports.document import Cell, Document
 
-TEMPLATES = Path(__file__).parent / "templates"
 HTML_LANG = {"zh_TW": "zh-Hant-TW", "zh_CN": "zh-Hans-CN", "en": "en"}
 # The reader's own fonts render HTML; these are the usual ones with the right regional glyphs.
 FONT_STACK = {
@@ -38,8 +37,9 @@ def _cellmark(c: Cell) -> str:
 
 @functools.cache
 def _env(autoescape: bool) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, keep_trailing_newline=True,
-                      autoescape=autoescape)
+    # Through the package (importlib), so an installed wheel renders like a checkout.
+    env = Environment(loader=PackageLoader("connector.reports", "templates"), undefined=StrictUndefined,
+                      keep_trailing_newline=True, autoescape=autoescape)
     env.filters.update(b64=lambda data: base64.b64encode(data).decode("ascii"), md=_md, cell=_cell,
                        cellmark=_cellmark, totalmark=lambda c: f"**{_cell(c.text)}**" if c.text else "")
     return env

@@ -23,10 +23,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from connector.errors import ConnectorError
+from connector.jira.binding import PROPERTY, Tag
+from connector.jira.templates import default_templates
 from connector.odoo.records import XMLID_MODULE, m2o_id, project_xmlid
 from connector.settings import ProjectLink
 from connector.sync.authors import Author, EmployeeDirectory
-from connector.sync.jira_side import PROPERTY, JiraField, JiraSide, adf_text
+from connector.sync.jira_side import JiraField, JiraSide, adf_text
 from connector.sync.odoo_side import OdooSide
 from connector.sync.ports import JiraPort, OdooPort
 from connector.sync.signed_log import conflict_message, is_signed, issue_key, split_signed
@@ -41,8 +43,8 @@ PARENT_DEPTH = 3  # sub-task → task → epic
 FIELD_REFRESH_SECONDS = 24 * 3600
 OVERDUE_LABEL = "payment-overdue"
 SETTLED = ("paid", "in_payment", "reversed")
-# Options of the "Payment status" select field (jira_templates/fields.yaml).
-STATUS_NOT_DUE, STATUS_INVOICED, STATUS_PAID, STATUS_OVERDUE = "Not due", "Invoiced", "Paid", "Overdue"
+# Keys of the "Payment status" options; jira_templates/fields.yaml gives each its name in Jira.
+STATUS_NOT_DUE, STATUS_INVOICED, STATUS_PAID, STATUS_OVERDUE = "not_due", "invoiced", "paid", "overdue"
 
 
 @dataclass
@@ -479,7 +481,7 @@ class SyncEngine:
             return
         self.progress("Jira fields", 0, None)
         try:
-            fields = self._fields(summary)
+            fields = self._fields(summary, projects)
             epics = self._epics(projects)
         except ConnectorError as exc:
             self._fail_all(projects, "reading Jira fields and epics", exc)
@@ -517,20 +519,21 @@ class SyncEngine:
             except ConnectorError as exc:
                 p.result.fail(f"writing man-days and payment status to Jira failed: {exc.message}")
 
-    def _fields(self, summary: SyncSummary) -> dict[str, JiraField]:
+    def _fields(self, summary: SyncSummary, projects: list[_Project]) -> dict[str, JiraField]:
         assert self.jira is not None
         cached = self.state.all("field")
         wanted = ("spent", "remaining", "payment_status", "due_date")
         stale = time.time() - float(cached.get("_fetched", 0)) > FIELD_REFRESH_SECONDS
         if not cached or (stale and any(w not in cached for w in wanted)):
-            cached = self.jira.discover_fields()
+            cached = self.jira.discover_fields(str(p.link.jira_key) for p in projects)
             self.state.delete("field")
             self.state.put_many("field", cached)
         missing = [w for w in wanted if w not in cached]
         if missing:
             summary.warnings.append(
-                f"Jira has no custom field for {', '.join(missing)} (looked up by name): those values are not "
-                "written; create the fields with `playbook jira provision`")
+                f"Jira has no custom field for {', '.join(missing)} (neither the projects' erp-playbook-fields "
+                "property nor a field of that name): those values are not written; create the fields with "
+                "`playbook jira provision`")
         return {k: JiraField(v["id"], v["type"]) for k, v in cached.items() if k in wanted}
 
     def _epics(self, projects: list[_Project]) -> dict[str, Any]:
@@ -542,10 +545,10 @@ class SyncEngine:
             by_jira_key = {p.link.jira_key: p.code for p in todo}
             found: dict[str, Any] = {f"{p.code}|_found": True for p in todo}
             for issue in self.jira.tracked_issues([str(p.link.jira_key) for p in todo]):
-                prop = (issue.get("properties") or {}).get(PROPERTY) or {}
+                tag = Tag.of_issue(issue)
                 code = by_jira_key.get(((issue.get("fields") or {}).get("project") or {}).get("key"))
-                if code and prop.get("kind") in ("phase", "payment_milestone") and prop.get("key"):
-                    found[f"{code}|{prop['kind']}|{prop['key']}"] = str(issue["id"])
+                if code and tag is not None and tag.kind in ("phase", "payment_milestone"):
+                    found[f"{code}|{tag.kind}|{tag.key}"] = str(issue["id"])
             self.state.put_many("epic", found)
             cached.update(found)
         return {k: v for k, v in cached.items() if not k.endswith("|_found")}
@@ -554,14 +557,14 @@ class SyncEngine:
 # ---------------------------------------------------------------------------------------- helpers
 def _mapping(issue: dict[str, Any]) -> dict[str, Any]:
     fields = issue.get("fields") or {}
-    prop = (issue.get("properties") or {}).get(PROPERTY) or {}
-    kind = prop.get("kind")
+    tag = Tag.of_issue(issue)
+    kind = tag.kind if tag else None
     return {
         "key": issue.get("key"),
         "project": (fields.get("project") or {}).get("key"),
         "kind": kind,
-        "item": prop.get("key"),
-        "phase": prop.get("key") if kind == "phase" else None,
+        "item": tag.key if tag else None,
+        "phase": tag.key if tag and kind == "phase" else None,
         "parent": str((fields.get("parent") or {}).get("id") or "") or None,
     }
 
@@ -618,7 +621,7 @@ def _payment(m: dict[str, Any], invoice: dict[str, Any] | None) -> dict[str, Any
         "date_due": m.get("date_due") or None,
         "days_overdue": int(m.get("days_overdue") or 0),
         "overdue": overdue,
-        "status": status,
+        "status": default_templates().payment_status[status],
     }
 
 

@@ -9,24 +9,24 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from connector.jira.binding import PROPERTY, read_field_ids
+from connector.jira.jql import quote, quoted_list
 from connector.jira.search import search_issues
+from connector.jira.site import field_named, match_issue_type, read_fields, read_issue_types, value_type
+from connector.jira.templates import JiraTemplates, default_templates
 from connector.sync.ports import JiraPort
 
 log = logging.getLogger(__name__)
 
-PROPERTY = "erp-playbook"
 WORKLOG_LIST_MAX = 1000  # POST worklog/list takes at most 1000 ids
 ID_BATCH = 100  # issue ids per `id in (...)` JQL, short enough for any proxy
-# Issue types jira_templates/ gives phases (Epic) and payment milestones; the entity property decides.
-TRACKED_TYPES = ("Epic", "Payment milestone")
-
-# Logical field → names it may carry in Jira (first match wins; custom fields before system ones).
-FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "spent": ("man-days spent",),
-    "remaining": ("man-days remaining",),
-    "payment_status": ("payment status",),
-    "due_date": ("payment due date", "due date"),
-}
+# Plan kinds whose issues the sync writes to (phase epics, payment milestones); the entity property decides.
+TRACKED_KINDS = ("phase", "payment_milestone")
+# The sync's names for the fields it writes -> their keys in jira_templates/fields.yaml.
+SYNC_FIELDS = {"spent": "man_days_spent", "remaining": "man_days_remaining", "payment_status": "payment_status",
+               "due_date": "due_date"}
+# Looked for after the template's own name, when no provisioned project names the field (Jira's system due date).
+FALLBACK_NAMES: dict[str, tuple[str, ...]] = {"due_date": ("Due date",)}
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,17 @@ class JiraField:
 
 
 class JiraSide:
-    def __init__(self, jira: JiraPort) -> None:
+    def __init__(self, jira: JiraPort, templates: JiraTemplates | None = None) -> None:
         self.jira = jira
         self.api = f"/rest/api/{getattr(jira, 'api_version', '3') or '3'}"
+        self._templates = templates
+
+    @property
+    def templates(self) -> JiraTemplates:
+        # Read when first needed, so broken templates fail the Jira part of a run, not building the engine.
+        if self._templates is None:
+            self._templates = default_templates()
+        return self._templates
 
     # -- worklog feeds ------------------------------------------------------------------------------
     def changed_pages(self, feed: str, since: int) -> Iterator[tuple[list[int], int]]:
@@ -88,33 +96,51 @@ class JiraSide:
         return found
 
     def tracked_issues(self, project_keys: list[str]) -> list[dict[str, Any]]:
-        """The phase epics and payment-milestone issues of these Jira projects."""
-        projects = ",".join(f'"{k}"' for k in sorted(project_keys))
-        types = ",".join(f'"{t}"' for t in TRACKED_TYPES)
-        return list(self.search(f"project in ({projects}) AND issuetype in ({types})", ["project", "issuetype"]))
+        """The phase epics and payment-milestone issues of these Jira projects.
+
+        Issue types go by id, found with provisioning's matchers: a localised Epic has another name in JQL.
+        """
+        types = read_issue_types(self.jira)
+        ids = [str(t["id"]) for kind in TRACKED_KINDS
+               if (t := match_issue_type(types, self.templates.by_kind[kind])) is not None]
+        if not ids:
+            return []
+        jql = f"project in ({quoted_list(sorted(project_keys))}) AND issuetype in ({', '.join(ids)})"
+        return list(self.search(jql, ["project", "issuetype"]))
 
     def signoff_issues(self, project_keys: list[str], issue_type: str, fields: list[str]) -> Iterator[dict[str, Any]]:
         """Every issue of the sign-off type in these Jira projects: one search for all of them."""
-        projects = ",".join(f'"{k}"' for k in sorted(project_keys))
-        return self.search(f'project in ({projects}) AND issuetype = "{issue_type}"', fields)
+        return self.search(f"project in ({quoted_list(sorted(project_keys))}) AND issuetype = {quote(issue_type)}",
+                           fields)
 
     def search(self, jql: str, fields: list[str]) -> Iterator[dict[str, Any]]:
         return search_issues(self.jira, jql, fields, properties=[PROPERTY])
 
     # -- fields and edits ---------------------------------------------------------------------------
-    def discover_fields(self) -> dict[str, Any]:
-        """Field ids by logical name (cacheable JSON), found by their display names."""
-        all_fields = self.jira.request("GET", f"{self.api}/field") or []
-        by_name: dict[str, list[dict[str, Any]]] = {}
-        for f in all_fields:
-            by_name.setdefault(str(f.get("name", "")).strip().lower(), []).append(f)
+    def discover_fields(self, project_keys: Iterable[str] = ()) -> dict[str, Any]:
+        """Field ids by the sync's names (cacheable JSON).
+
+        From the ``erp-playbook-fields`` property provisioning wrote on the projects (the first project that has
+        it); a field it does not name is looked up by its template name (``GET /field``).
+        """
+        recorded: dict[str, str] = {}
+        for key in sorted(set(project_keys)):
+            recorded = read_field_ids(self.jira, key)
+            if recorded:
+                break
         found: dict[str, Any] = {"_fetched": time.time()}
-        for logical, names in FIELD_NAMES.items():
-            candidates = [f for n in names for f in by_name.get(n, [])]
-            candidates.sort(key=lambda f: not f.get("custom", False))
-            if candidates:
-                f = candidates[0]
-                found[logical] = {"id": f["id"], "type": (f.get("schema") or {}).get("type", "string")}
+        for logical, key in SYNC_FIELDS.items():
+            tpl = self.templates.field(key)
+            if tpl is not None and recorded.get(key):
+                found[logical] = {"id": recorded[key], "type": value_type(tpl)}
+        missing = [logical for logical in SYNC_FIELDS if logical not in found]
+        if missing:
+            all_fields = read_fields(self.jira)
+            for logical in missing:
+                tpl = self.templates.field(SYNC_FIELDS[logical])
+                f = field_named(all_fields, *((tpl.name,) if tpl else ()), *FALLBACK_NAMES.get(logical, ()))
+                if f is not None:
+                    found[logical] = {"id": f["id"], "type": (f.get("schema") or {}).get("type", "string")}
         return found
 
     def update_issue(self, issue_id: str, fields: dict[str, Any], labels: dict[str, bool] | None = None) -> None:

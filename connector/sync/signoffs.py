@@ -26,10 +26,11 @@ from typing import Any
 
 from connector.errors import ConfigError, ConnectorError
 from connector.jira.adapter import JiraError
+from connector.jira.binding import PROPERTY, Tag
 from connector.jira.templates import JiraTemplates, load_templates
 from connector.odoo.errors import OdooAccessError, OdooServerError
 from connector.odoo.records import m2o_id
-from connector.sync.jira_side import PROPERTY, JiraSide
+from connector.sync.jira_side import JiraSide
 from connector.sync.odoo_side import OdooSide
 from connector.sync.state import StateStore
 from connector.sync.summary import ProjectResult
@@ -228,10 +229,10 @@ class SignoffSync:
             return
         in_jira: dict[str, dict[str, JiraGate]] = {code: {} for code in projects}
         for issue in issues:
-            prop = (issue.get("properties") or {}).get(PROPERTY) or {}
+            tag = Tag.of_issue(issue)
             code = by_jira_key.get(((issue.get("fields") or {}).get("project") or {}).get("key"))
-            if code and prop.get("kind") == "gate" and prop.get("key"):
-                in_jira[code][str(prop["key"])] = jira_gate(issue, self.workflow)
+            if code and tag is not None and tag.kind == "gate":
+                in_jira[code][tag.key] = jira_gate(issue, self.workflow)
         in_odoo: dict[str, dict[str, OdooGate]] = {code: {} for code in projects}
         for row in sorted(rows, key=lambda r: int(r["id"])):  # the newest of one key wins (a superseding request)
             code = by_odoo_id.get(m2o_id(row.get("project_id")) or 0)

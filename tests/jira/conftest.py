@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import responses
+from click.testing import CliRunner
 from pydantic import SecretStr
 
 from connector.jira.adapter import JiraAdapter
@@ -30,6 +31,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def jira_settings() -> JiraSettings:
     return JiraSettings(url=BASE_URL, user="consultant@example.com", token=SecretStr(TOKEN))
+
+
+@pytest.fixture
+def env(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """The CLI runner with a Cloud site's settings in the environment (the fake answers on BASE_URL)."""
+    monkeypatch.setenv("PLAYBOOK_JIRA_URL", BASE_URL)
+    monkeypatch.setenv("PLAYBOOK_JIRA_USER", "consultant@example.com")
+    monkeypatch.setenv("PLAYBOOK_JIRA_TOKEN", TOKEN)
+    return runner
 
 
 @pytest.fixture

@@ -7,6 +7,12 @@ it serves is also checked against Atlassian's published contract.
 Faults for tests: ``fail(method, path_regex, status, times=1, headers=None)`` answers the next matching requests
 with an error; ``kill_after_issues = n`` makes the server create issues up to a total of ``n`` and then raise
 ``Killed`` from inside the request, like a process killed after Jira committed but before the answer arrived.
+
+Real sites' habits it reproduces: Cloud gives a new custom field a default global context (and refuses a second
+global one); team-managed projects own issue types and statuses with a ``scope``; ``GET /status`` lists only
+statuses an active workflow uses while ``statuses/search`` lists them all; ``refuse[item key] = reason`` makes
+bulk create refuse that item per element; ``reverse_bulk_answer`` lists created issues in reverse order (Jira
+does not promise the order).
 """
 
 from __future__ import annotations
@@ -58,9 +64,13 @@ class FakeJira:
             {"id": "duedate", "name": "Due date", "custom": False},
         ]
         self.contexts: dict[str, list[dict[str, Any]]] = {}
+        self.default_context = deployment == "Cloud"  # Cloud: a new field comes with a global context
         self.options: dict[str, list[dict[str, Any]]] = {}
         self.on_default_screen: set[str] = set()
-        self.statuses: list[dict[str, Any]] = [{"id": "1", "name": "To Do"}, {"id": "3", "name": "Done"}]
+        self.statuses: list[dict[str, Any]] = [
+            {"id": "1", "name": "To Do", "statusCategory": "TODO", "scope": {"type": "GLOBAL"}},
+            {"id": "3", "name": "Done", "statusCategory": "DONE", "scope": {"type": "GLOBAL"}}]
+        self.inactive_statuses: set[str] = set()  # ids no active workflow uses: GET /status leaves them out
         self.workflows: list[dict[str, Any]] = []
         self.issue_type_schemes: list[dict[str, Any]] = []
         self.workflow_schemes: list[dict[str, Any]] = []
@@ -69,6 +79,8 @@ class FakeJira:
         self.issues: dict[str, dict[str, Any]] = {}  # issue key -> issue
         self.faults: list[Fault] = []
         self.kill_after_issues: int | None = None
+        self.refuse: dict[str, str] = {}  # item key (erp-playbook property) -> reason bulk create gives
+        self.reverse_bulk_answer = False
         self.calls: list[tuple[str, str]] = []
 
     # --- set-up --------------------------------------------------------------------------------------------
@@ -86,6 +98,24 @@ class FakeJira:
         project = {"id": str(next(self._ids)), "key": key, "name": name, "self": f"{self.base_url}/project/{key}"}
         self.projects[key] = project
         return project
+
+    def add_issue_type(self, name: str, *, project: str | None = None, level: int = 0) -> dict[str, Any]:
+        """An issue type; with ``project``, a team-managed one scoped to that (team-managed) project."""
+        it: dict[str, Any] = {"id": str(next(self._ids)), "name": name, "hierarchyLevel": level, "subtask": False}
+        if project:
+            it["scope"] = {"type": "PROJECT", "project": {"id": self.add_project(project)["id"]}}
+        self.issue_types.append(it)
+        return it
+
+    def add_status(self, name: str, *, project: str | None = None, active: bool = True) -> dict[str, Any]:
+        scope: dict[str, Any] = {"type": "GLOBAL"}
+        if project:
+            scope = {"type": "PROJECT", "project": {"id": self.add_project(project)["id"]}}
+        status = {"id": str(next(self._ids)), "name": name, "statusCategory": "TODO", "scope": scope}
+        self.statuses.append(status)
+        if not active:
+            self.inactive_statuses.add(status["id"])
+        return status
 
     def add_issue(self, project: str, summary: str, properties: dict[str, Any] | None = None) -> dict[str, Any]:
         return self._new_issue({"project": {"key": project}, "summary": summary,
@@ -128,15 +158,20 @@ class FakeJira:
             ("POST", r"/issuetype", self._create_issue_type),
             ("GET", r"/field", lambda **_: (200, self.fields)),
             ("POST", r"/field", self._create_field),
-            ("GET", r"/field/([^/]+)/context", lambda fid, **_: (200, _page(self.contexts.get(fid, [])))),
+            ("GET", r"/field/([^/]+)/context", lambda fid, query, **_: (200, _page(self.contexts.get(fid, []), query))),
             ("POST", r"/field/([^/]+)/context", self._create_context),
             ("GET", r"/field/([^/]+)/context/([^/]+)/option",
-             lambda fid, cid, **_: (200, _page(self.options.get(cid, [])))),
+             lambda fid, cid, query, **_: (200, _page(self.options.get(cid, []), query))),
             ("POST", r"/field/([^/]+)/context/([^/]+)/option", self._create_options),
+            ("PUT", r"/field/([^/]+)/context/([^/]+)/option", self._update_options),
             ("POST", r"/screens/addToDefault/([^/]+)", self._add_to_screen),
-            ("GET", r"/status", lambda **_: (200, self.statuses)),
+            ("GET", r"/status", lambda **_: (200, [_status_v2(s) for s in self.statuses
+                                                   if s["id"] not in self.inactive_statuses])),
+            ("GET", r"/statuses/search", lambda query, **_: (200, _page(
+                [s for s in self.statuses if query.get("searchString", "").casefold() in s["name"].casefold()],
+                query))),
             ("GET", r"/workflows/search", lambda query, **_: (200, _page(
-                [w for w in self.workflows if query.get("queryString", "") in w["name"]]))),
+                [w for w in self.workflows if query.get("queryString", "") in w["name"]], query))),
             ("POST", r"/workflows/create", self._create_workflow),
             ("GET", r"/issuetypescheme", lambda **_: (200, _page(self.issue_type_schemes))),
             ("POST", r"/issuetypescheme", self._create_issue_type_scheme),
@@ -147,6 +182,7 @@ class FakeJira:
             ("PUT", r"/project/([^/]+)/properties/([^/]+)", self._put_project_property),
             ("GET", r"/project/([^/]+)/properties/([^/]+)", self._get_project_property),
             ("POST", r"/issue/bulk", self._bulk_create),
+            ("POST", r"/issue/bulkfetch", self._bulk_fetch),
             ("POST", r"/issue", self._create_one),
             ("POST", r"/search/jql", self._search),
             ("POST", r"/search", self._search_v2),
@@ -164,7 +200,8 @@ class FakeJira:
         return 200, {"permissions": {p: {"key": p, "havePermission": p in self.permissions} for p in asked}}
 
     def _create_issue_type(self, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
-        if any(t["name"].casefold() == body["name"].casefold() for t in self.issue_types):
+        # Names are unique among global types only: a team-managed project's type may share one.
+        if any(t["name"].casefold() == body["name"].casefold() for t in self.issue_types if "scope" not in t):
             return 409, {"errorMessages": ["An issue type with this name already exists."]}
         it = {"id": str(next(self._ids)), "name": body["name"], "hierarchyLevel": body.get("hierarchyLevel", 0),
               "subtask": False, "description": body.get("description", "")}
@@ -175,18 +212,33 @@ class FakeJira:
         fid = f"customfield_{next(self._ids)}"
         f = {"id": fid, "key": fid, "name": body["name"], "custom": True, "schema": {"custom": body["type"]}}
         self.fields.append(f)
+        if self.default_context:
+            self.contexts[fid] = [{"id": str(next(self._ids)), "name": f"Default Configuration Scheme for {f['name']}",
+                                   "description": "Default configuration scheme generated by Jira",
+                                   "isGlobalContext": True, "isAnyIssueType": True}]
         return 201, f
 
     def _create_context(self, fid: str, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
-        ctx = {"id": str(next(self._ids)), "name": body["name"], "issueTypeIds": body.get("issueTypeIds", []),
-               "projectIds": body.get("projectIds", [])}
+        is_global = not body.get("projectIds")
+        if is_global and any(c["isGlobalContext"] for c in self.contexts.get(fid, [])):
+            return 400, {"errorMessages": ["A global context already exists for this custom field."], "errors": {}}
+        ctx = {"id": str(next(self._ids)), "name": body["name"], "description": body.get("description", ""),
+               "isGlobalContext": is_global, "isAnyIssueType": not body.get("issueTypeIds")}
         self.contexts.setdefault(fid, []).append(ctx)
-        return 201, ctx
+        return 201, {**ctx, "issueTypeIds": body.get("issueTypeIds", []), "projectIds": body.get("projectIds", [])}
 
     def _create_options(self, fid: str, cid: str, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
         new = [{"id": str(next(self._ids)), "value": o["value"], "disabled": False} for o in body["options"]]
         self.options.setdefault(cid, []).extend(new)
         return 200, {"options": new}
+
+    def _update_options(self, fid: str, cid: str, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
+        by_id = {o["id"]: o for o in self.options.get(cid, [])}
+        for change in body["options"]:
+            if change["id"] not in by_id:
+                return 404, {"errorMessages": [f"option {change['id']} not found"], "errors": {}}
+            by_id[change["id"]].update({k: v for k, v in change.items() if k != "id"})
+        return 200, {"options": [by_id[c["id"]] for c in body["options"]]}
 
     def _add_to_screen(self, fid: str, **_: Any) -> tuple[int, Any]:
         self.on_default_screen.add(fid)
@@ -194,10 +246,14 @@ class FakeJira:
 
     def _create_workflow(self, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
         for status in body["statuses"]:
-            if "id" not in status:
-                if any(s["name"].casefold() == status["name"].casefold() for s in self.statuses):
-                    return 400, {"errorMessages": [f"A status named {status['name']} already exists"]}
-                self.statuses.append({"id": str(next(self._ids)), "name": status["name"]})
+            if "id" in status:
+                self.inactive_statuses.discard(status["id"])
+                continue
+            if any(s["name"].casefold() == status["name"].casefold() for s in self.statuses
+                   if s["scope"]["type"] == "GLOBAL"):
+                return 400, {"errorMessages": [f"A status named {status['name']} already exists"]}
+            self.statuses.append({"id": str(next(self._ids)), "name": status["name"],
+                                  "statusCategory": status["statusCategory"], "scope": {"type": "GLOBAL"}})
         created = [{"id": str(next(self._ids)), "name": w["name"]} for w in body["workflows"]]
         self.workflows.extend(created)
         return 200, {"workflows": created, "statuses": []}
@@ -237,8 +293,11 @@ class FakeJira:
             return 404, {"errorMessages": ["property not found"]}
         return 200, {"key": prop, "value": self.project_properties[(key, prop)]}
 
-    def _issue_errors(self, fields: dict[str, Any]) -> dict[str, str]:
+    def _issue_errors(self, fields: dict[str, Any], properties: list[dict[str, Any]] | None = None) -> dict[str, str]:
         errors: dict[str, str] = {}
+        for prop in properties or []:
+            if prop.get("key") == "erp-playbook" and prop["value"].get("key") in self.refuse:
+                errors["customfield_refused"] = self.refuse[prop["value"]["key"]]
         project = fields.get("project", {})
         if not any(p["id"] == project.get("id") or p["key"] == project.get("key") for p in self.projects.values()):
             errors["project"] = "valid project is required"
@@ -263,7 +322,7 @@ class FakeJira:
         return issue
 
     def _create_one(self, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
-        errors = self._issue_errors(body.get("fields", {}))
+        errors = self._issue_errors(body.get("fields", {}), body.get("properties"))
         if errors:
             return 400, {"errors": errors}
         props = {p["key"]: p["value"] for p in body.get("properties") or []}
@@ -276,7 +335,7 @@ class FakeJira:
             return 400, {"errorMessages": ["Maximum 50 issues can be created in one request."]}
         created, errors = [], []
         for n, update in enumerate(updates):
-            problems = self._issue_errors(update.get("fields", {}))
+            problems = self._issue_errors(update.get("fields", {}), update.get("properties"))
             if problems:
                 errors.append({"failedElementNumber": n, "status": 400,
                                "elementErrors": {"errorMessages": [], "errors": problems}})
@@ -284,13 +343,32 @@ class FakeJira:
             props = {p["key"]: p["value"] for p in update.get("properties") or []}
             issue = self._new_issue(update["fields"], props)
             created.append({"id": issue["id"], "key": issue["key"], "self": issue["self"]})
+        if self.reverse_bulk_answer:
+            created.reverse()
         return (201 if not errors else 400 if not created else 201), {"issues": created, "errors": errors}
 
-    def _search(self, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
-        match = re.search(r'project = "?([A-Z][A-Z0-9_]*)"?', body.get("jql", ""))
+    def _bulk_fetch(self, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
+        wanted = set(body["issueIdsOrKeys"])
+        if len(wanted) > 100:
+            return 400, {"errorMessages": ["You can request up to 100 issues."], "errors": {}}
+        props = body.get("properties") or []
+        found = sorted((i for i in self.issues.values() if i["id"] in wanted or i["key"] in wanted),
+                       key=lambda i: int(i["id"]))  # Jira answers in ascending id order
+        return 200, {"issueErrors": [], "issues": [
+            {"id": i["id"], "key": i["key"], "fields": {"summary": i["fields"].get("summary")},
+             "properties": {k: v for k, v in i["properties"].items() if k in props}} for i in found]}
+
+    def _matching(self, jql: str) -> list[dict[str, Any]]:
+        """The issues of ``project = "KEY"`` or ``id in (1, 2)``: the two queries provisioning sends."""
+        if ids := re.fullmatch(r"id in \(([\d, ]+)\)", jql):
+            wanted = {i.strip() for i in ids.group(1).split(",")}
+            return [i for i in self.issues.values() if i["id"] in wanted]
+        match = re.search(r'project = "?([A-Z][A-Z0-9_]*)"?', jql)
         project = match.group(1) if match else None
-        hits = [i for i in self.issues.values()
-                if project is None or i["key"].rsplit("-", 1)[0] == project]
+        return [i for i in self.issues.values() if project is None or i["key"].rsplit("-", 1)[0] == project]
+
+    def _search(self, body: dict[str, Any], **_: Any) -> tuple[int, Any]:
+        hits = self._matching(body.get("jql", ""))
         start = int(body.get("nextPageToken") or 0)
         size = min(int(body.get("maxResults", 50)), 100)
         page = hits[start:start + size]
@@ -307,7 +385,7 @@ class FakeJira:
         """Data Center's ``/rest/api/2/search``: startAt paging and a total instead of page tokens."""
         start = int(body.get("startAt", 0))
         page = self._search({**body, "nextPageToken": str(start)})[1]
-        total = len([i for i in self.issues.values() if i["key"].startswith(body["jql"].split('"')[1] + "-")])
+        total = len(self._matching(body.get("jql", "")))
         return 200, {"issues": page["issues"], "startAt": start, "maxResults": body.get("maxResults", 50),
                      "total": total}
 
@@ -325,6 +403,19 @@ class FakeJira:
         return 200, None
 
 
-def _page(values: list[Any]) -> dict[str, Any]:
-    return {"values": values, "startAt": 0, "maxResults": max(len(values), 50), "total": len(values),
-            "isLast": True}
+def _page(values: list[Any], query: dict[str, str] | None = None) -> dict[str, Any]:
+    """One page of a ``startAt``/``maxResults`` paged list, as Jira answers it."""
+    start = int((query or {}).get("startAt", 0))
+    size = int((query or {}).get("maxResults", 50))
+    page = values[start:start + size]
+    return {"values": page, "startAt": start, "maxResults": size, "total": len(values),
+            "isLast": start + size >= len(values)}
+
+
+def _status_v2(status: dict[str, Any]) -> dict[str, Any]:
+    """A status as ``GET /status`` shows it (StatusDetails: category as an object)."""
+    key = {"TODO": "new", "IN_PROGRESS": "indeterminate", "DONE": "done"}[status["statusCategory"]]
+    out = {"id": status["id"], "name": status["name"], "statusCategory": {"key": key}}
+    if status["scope"]["type"] == "PROJECT":
+        out["scope"] = status["scope"]
+    return out

@@ -15,12 +15,6 @@ from tests.jira.fake import BASE_URL, FakeJira
 SIZE = ["--size", "medium", "--man-days", "40", "--contract-amount", "100000"]
 
 
-@pytest.fixture
-def env(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("PLAYBOOK_JIRA_URL", BASE_URL)
-    monkeypatch.setenv("PLAYBOOK_JIRA_USER", "consultant@example.com")
-    monkeypatch.setenv("PLAYBOOK_JIRA_TOKEN", TOKEN)
-    return runner
 
 
 def test_dry_run_sends_no_request_and_lists_every_issue(runner: CliRunner, mini_playbook_path) -> None:  # type: ignore[no-untyped-def]

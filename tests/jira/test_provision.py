@@ -110,7 +110,9 @@ def test_bulk_creates_fifty_per_request(adapter: JiraAdapter, fake: FakeJira, st
     provision(adapter, TEMPLATES, standard_plan, "ACME")
     issues = len(standard_plan.records) - 1
     phases = len(standard_plan.by_kind("phase"))
-    assert fake.count("POST", "/issue/bulk") == -(-phases // 50) + -(-(issues - phases) // 50)
+    batches = -(-phases // 50) + -(-(issues - phases) // 50)
+    assert fake.calls.count(("POST", "/rest/api/3/issue/bulk")) == batches
+    assert fake.calls.count(("POST", "/rest/api/3/issue/bulkfetch")) == batches  # each batch read back by id
     assert ("POST", "/rest/api/3/issue") not in fake.calls  # no single creates
 
 

@@ -37,6 +37,10 @@ FIELDS = [
     {"id": "customfield_10104", "name": "Payment due date", "custom": True, "schema": {"type": "date"}},
 ]
 SPENT, REMAINING, STATUS, DUE = (f["id"] for f in FIELDS[2:])
+# The site's issue types (GET /issuetype); issues below name theirs, JQL may give the id.
+ISSUE_TYPES = [{"id": "10000", "name": "Epic", "hierarchyLevel": 1}, {"id": "10010", "name": "Checklist item"},
+               {"id": "10011", "name": "Sign-off"}, {"id": "10012", "name": "Payment milestone"},
+               {"id": "10013", "name": "Requirement"}, {"id": "10014", "name": "Issue"}]
 SITE_TZ = timezone(timedelta(hours=2))  # the fake site's time zone, as Jira stamps dates
 # The statuses and transitions of the sign-off workflow, as provisioning creates them (jira_templates/).
 WORKFLOW = json.loads((Path(__file__).resolve().parents[2] / "jira_templates" / "workflow-signoff.json").read_text())
@@ -82,6 +86,8 @@ class JiraFake:
         self.violations: list[str] = []
         self.faults: list[tuple[str, Callable[[], Any]]] = []
         self.fields = list(FIELDS)
+        self.issue_types = [dict(t, hierarchyLevel=t.get("hierarchyLevel", 0)) for t in ISSUE_TYPES]
+        self.project_properties: dict[tuple[str, str], Any] = {}  # (project key, property) -> value
         self._next_issue = first_id
         self._next_worklog = first_id
 
@@ -163,6 +169,8 @@ class JiraFake:
             ("POST", r"/rest/api/3/worklog/list", self._list),
             ("POST", r"/rest/api/3/search/jql", self._search),
             ("GET", r"/rest/api/3/field", self._fields),
+            ("GET", r"/rest/api/3/issuetype", lambda request: (200, self.issue_types)),
+            ("GET", r"/rest/api/3/project/[^/]+/properties/[^/]+", self._project_property),
             ("PUT", r"/rest/api/3/issue/[^/]+", self._edit),
             ("GET", r"/rest/api/3/issue/[^/]+/transitions", self._transitions),
             ("POST", r"/rest/api/3/issue/[^/]+/transitions", self._transition),
@@ -234,7 +242,8 @@ class JiraFake:
             found = [i for i in self.issues.values() if i["id"] in wanted]
         elif m := re.fullmatch(r"project in \(([^)]*)\) AND issuetype (?:in \(([^)]*)\)|= (\"[^\"]+\"))", jql):
             projects = {p.strip().strip('"') for p in m.group(1).split(",")}
-            types = {t.strip().strip('"') for t in (m.group(2) or m.group(3)).split(",")}
+            names = {t["id"]: t["name"] for t in self.issue_types}
+            types = {names.get(t.strip(), t.strip().strip('"')) for t in (m.group(2) or m.group(3)).split(",")}
             found = [i for i in self.issues.values() if i["project"] in projects and i["issuetype"] in types]
         else:
             return 400, {"errorMessages": [f"fake Jira does not understand {jql!r}"]}
@@ -268,6 +277,12 @@ class JiraFake:
 
     def _fields(self, request: requests.PreparedRequest) -> tuple[int, Any]:
         return 200, self.fields
+
+    def _project_property(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        _, key, _, prop = urlsplit(request.url or "").path.rsplit("/", 3)
+        if (key, prop) not in self.project_properties:
+            return 404, {"errorMessages": [f"The property '{prop}' does not exist."], "errors": {}}
+        return 200, {"key": prop, "value": self.project_properties[(key, prop)]}
 
     def _edit(self, request: requests.PreparedRequest) -> tuple[int, Any]:
         issue_id = urlsplit(request.url or "").path.rsplit("/", 1)[-1]
