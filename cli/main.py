@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import logging
+import re
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -14,8 +14,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, fmt_num, print_json
-from connector.errors import ConnectorError, PlaybookError
+from cli.logs import setup_logging
+from cli.output import JSON_OPTION, LANG_OPTION, console, fmt_num, print_error, print_json
+from connector.errors import ConfigError, ConnectorError, PlaybookError
 from connector.plan import TARGET_LABELS, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from connector.playbook.model import SIZES, Playbook
@@ -50,17 +51,84 @@ class DecimalType(click.ParamType):
 NUMBER = DecimalType()
 
 
+# Options of the root command a user may also write after the subcommand (`playbook odoo doctor --config f -vv`).
+_GLOBAL_FLAG = re.compile(r"-v+|--verbose")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``--config FILE`` and ``-v`` wherever they are written, moved in front of the subcommand."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg == "--config" and i + 1 < len(args):
+            front += args[i:i + 2]
+            i += 2
+            continue
+        if arg.startswith("--config=") or _GLOBAL_FLAG.fullmatch(arg):
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def wants_json(args: list[str]) -> bool:
+    return "--json" in (args[:args.index("--")] if "--" in args else args)
+
+
 class PlaybookGroup(click.Group):
-    """Turns ConnectorError into one clear message and a non-zero exit, never a traceback."""
+    """Turns ConnectorError into one clear message and a non-zero exit, never a traceback; with --json the error
+    (usage errors included) is a JSON object on stdout instead."""
+
+    json_errors = False
+
+    def main(self, args: Any = None, *posargs: Any, **kwargs: Any) -> Any:
+        args = hoist_global_options(list(sys.argv[1:] if args is None else args))
+        self.json_errors = wants_json(args)
+        return super().main(args, *posargs, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            self._usage_error(exc)
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ConnectorError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(exc.message)}")
-            if exc.hint:
-                err_console.print(f"  [yellow]fix:[/] {escape(exc.hint)}")
+            extra = {"problems": [p.as_dict() for p in exc.problems]} if isinstance(exc, PlaybookError) else None
+            print_error(exc.message, _with_config_file(exc), exc.exit_code, as_json=self.json_errors, extra=extra)
             sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            self._usage_error(exc)
+            raise
+
+    def _usage_error(self, exc: click.ClickException) -> None:
+        if self.json_errors:
+            ctx = getattr(exc, "ctx", None)
+            hint = f"see `{ctx.command_path} --help`" if ctx is not None else "see `playbook --help`"
+            print_error(exc.format_message(), hint, exc.exit_code, as_json=True)
+            sys.exit(exc.exit_code)
+
+
+def _with_config_file(exc: ConnectorError) -> str | None:
+    """A hint that says "the config file" names the one in use (the default path, --config or PLAYBOOK_CONFIG)."""
+    hint = exc.hint
+    if not (isinstance(exc, ConfigError) or (hint and "config file" in hint)):
+        return hint
+    from connector.settings import config_in_use
+
+    source = config_in_use()
+    if hint and str(source.path) in hint:
+        return hint
+    return f"{hint}; config file in use: {source.describe()}" if hint else f"config file in use: {source.describe()}"
 
 
 def playbook_option(func: Any) -> Any:
@@ -72,14 +140,17 @@ def playbook_option(func: Any) -> Any:
 
 @click.group(cls=PlaybookGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="PLAYBOOK_CONFIG",
-              help="TOML settings file (default ~/.config/erp-playbook/config.toml).")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+              help="TOML settings file (default ~/.config/erp-playbook/config.toml; also PLAYBOOK_CONFIG). "
+                   "May be given before or after the subcommand.")
+@click.option("-v", "--verbose", count=True,
+              help="More log output: -v steps, -vv debug and HTTP requests, -vvv library dumps. Secrets are always "
+                   "masked.")
 @click.version_option(package_name="erp-playbook")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
     """Seed Odoo or Jira with a proven ERP-implementation methodology, then keep man-days and payment
     collection honest every night."""
-    logging.basicConfig(level=logging.WARNING - 10 * min(verbose, 2), format="%(levelname)s %(name)s: %(message)s")
+    setup_logging(verbose)
     ctx.ensure_object(dict)
     ctx.obj["config"] = config
 
@@ -162,17 +233,23 @@ def project_options(func: Any) -> Any:
 
 @cli.command()
 @click.option("--target", type=click.Choice(sorted(TARGET_LABELS)), required=True, help="Where it would be created.")
-@click.option("--project", "project_name", default=None, help="Project name (default: the playbook's name).")
+@click.option("--project", "project_ref", default=None, metavar="CODE",
+              help="Project code the records are keyed by (default: from --name, else the playbook's name).")
+@click.option("--name", "project_name", default=None, metavar="NAME",
+              help="Display name of the project (default: the code, else the playbook's name).")
 @project_options
 @LANG_OPTION
 @JSON_OPTION
-def plan(target: str, project_name: str | None, size: str, industry: str | None, man_days: Decimal,
-         contract_amount: Decimal, hours_per_day: Decimal | None, playbook_ref: str, lang: str,
+def plan(target: str, project_ref: str | None, project_name: str | None, size: str, industry: str | None,
+         man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None, playbook_ref: str, lang: str,
          as_json: bool) -> None:
     """Print exactly what provisioning would create, without touching any server."""
+    from cli.projects import new_project
+
     pb = load_playbook(playbook_ref)
+    project = new_project(project_ref, project_name, None)
     project_plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
-                              hours_per_day=hours_per_day, project_name=project_name)
+                              hours_per_day=hours_per_day, project_name=project.name, code=project.code)
     if as_json:
         print_json(project_plan.as_dict(lang, target))
         return

@@ -13,21 +13,25 @@ from rich.table import Table
 
 from cli.main import playbook_option, project_options
 from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json
+from cli.projects import name_option, new_project, project_option
 from connector.odoo.client import OdooClient
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
 from connector.odoo.provision import STEPS, Provisioner
 from connector.plan import KINDS, build_plan
 from connector.playbook.loader import load_playbook
-from connector.settings import load_settings
+from connector.settings import Settings, load_settings
 
 DRY_RUN_OPTION = click.option("--dry-run", is_flag=True,
                               help="Read the server and say what would change; write nothing.")
 
 
+def _settings(ctx: click.Context) -> Settings:
+    return load_settings((ctx.find_root().obj or {}).get("config"))
+
+
 def _client(ctx: click.Context) -> OdooClient:
-    root = ctx.find_root().obj or {}
-    return OdooClient.from_settings(load_settings(root.get("config")).odoo)
+    return OdooClient.from_settings(_settings(ctx).odoo)
 
 
 @click.group()
@@ -89,7 +93,8 @@ def install(ctx: click.Context, playbook_ref: str, no_playbook: bool, upgrade: b
 
 
 @odoo.command()
-@click.option("--project", "project_name", required=True, help="Project name (its code, a slug of it, keys the ids).")
+@project_option(required=True, extra="It prefixes the external ids, so re-runs find what exists.")
+@name_option
 @click.option("--customer", default=None, help="Customer (res.partner) name; created when not found.")
 @project_options
 @LANG_OPTION
@@ -97,17 +102,19 @@ def install(ctx: click.Context, playbook_ref: str, no_playbook: bool, upgrade: b
 @DRY_RUN_OPTION
 @JSON_OPTION
 @click.pass_context
-def provision(ctx: click.Context, project_name: str, customer: str | None, size: str, industry: str | None,
-              man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None, playbook_ref: str,
-              lang: str, batch_size: int, dry_run: bool, as_json: bool) -> None:
+def provision(ctx: click.Context, project_ref: str, project_name: str | None, customer: str | None, size: str,
+              industry: str | None, man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None,
+              playbook_ref: str, lang: str, batch_size: int, dry_run: bool, as_json: bool) -> None:
     """Create the project, phases, checklist, deliverables, gates and payment milestones in Odoo.
 
     Idempotent: rerunning creates only what is missing (never changes or deletes what exists), so a newer
     playbook adds its new items and an interrupted run can simply be run again.
     """
+    settings = _settings(ctx)
+    project = new_project(project_ref, project_name, settings)
     pb = load_playbook(playbook_ref)
     plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
-                      hours_per_day=hours_per_day, project_name=project_name)
+                      hours_per_day=hours_per_day, project_name=project.name, code=project.code)
     client = _client(ctx)
     show_progress = not as_json and err_console.is_terminal
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err_console,
