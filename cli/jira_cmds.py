@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.labels import label
 from cli.main import project_options
 from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json
 from cli.projects import CODE, name_option, new_project, project_option
@@ -67,7 +68,7 @@ def _jira_key(settings: Settings, ref: str | None, jira_key: str | None, *, requ
         return check_project_key(jira_key)
     if ref and not CODE.match(ref) and settings.find_project(ref) is None:
         return check_project_key(ref)  # older usage: --project was the Jira key
-    link = settings.project(ref) if ref else None
+    link = settings.find_project(ref)
     if link and link.jira_key:
         return check_project_key(link.jira_key)
     if required or ref:
@@ -127,7 +128,7 @@ def provision_cmd(ctx: click.Context, project_ref: str, jira_key: str | None, pr
             bar.update(task, description=what, completed=done, total=total or None)
 
         result = provision(jira_client, templates, plan, project_key, lang=lang, progress=progress)
-    _print_result(result.as_dict())
+    _print_result(result.as_dict(), lang)
 
 
 def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: str, as_json: bool) -> None:
@@ -144,18 +145,19 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
             "bulk_requests": _bulk_requests(specs),
         })
         return
-    console.print(f"[bold]{escape(plan.project_name)}[/] → Jira project [bold]{key}[/] "
-                  f"({plan.playbook.key} {plan.playbook.version}, code {plan.code})")
-    console.print("Ensured on the site (created when missing): issue types "
-                  + ", ".join(t.name for t in templates.issue_types) + "; fields "
-                  + ", ".join(f.name for f in templates.fields) + f"; workflow {templates.workflow_name!r}")
-    table = Table("kind", "issue type", "summary", "parent", "values", title="Issues (skipped when already there)")
+    console.print(escape(label(lang, "jira_dry_head", name=plan.project_name, key=key, playbook=plan.playbook.key,
+                               version=plan.playbook.version, code=plan.code)))
+    console.print(escape(label(lang, "ensured", types=", ".join(t.name for t in templates.issue_types),
+                               fields=", ".join(f.name for f in templates.fields),
+                               workflow=repr(templates.workflow_name))))
+    table = Table(label(lang, "kind"), label(lang, "issue_type"), label(lang, "summary"), label(lang, "parent"),
+                  label(lang, "values"), title=label(lang, "issues_title"))
     for s in specs:
         values = ", ".join(f"{k}={v}" for k, v in s.values.items())
-        table.add_row(s.kind.replace("_", " "), templates.issue_type(s.issue_type).name, escape(s.summary),
+        table.add_row(label(lang, f"kind.{s.kind}"), templates.issue_type(s.issue_type).name, escape(s.summary),
                       s.parent or "", values)
     console.print(table)
-    console.print(f"[dim]dry run: no request sent. {len(specs)} issues in {_bulk_requests(specs)} bulk requests.[/]")
+    console.print(f"[dim]{escape(label(lang, 'jira_dry_tail', n=len(specs), bulk=_bulk_requests(specs)))}[/]")
 
 
 def _bulk_requests(specs: list[Any]) -> int:
@@ -164,19 +166,19 @@ def _bulk_requests(specs: list[Any]) -> int:
     return -(-phases // BULK_SIZE) + -(-rest // BULK_SIZE)
 
 
-def _print_result(data: dict[str, Any]) -> None:
+def _print_result(data: dict[str, Any], lang: str) -> None:
     created, existing = data["created"], data["existing"]
-    table = Table("kind", "created", "already there", title=f"Jira project {data['project']}")
+    table = Table(label(lang, "kind"), label(lang, "created"), label(lang, "already_there"),
+                  title=label(lang, "jira_title", key=data["project"]))
     for kind in ("phase", "deliverable", "checklist_item", "gate", "payment_milestone"):
-        table.add_row(kind.replace("_", " "), str(created.get(kind, 0)), str(existing.get(kind, 0)))
+        table.add_row(label(lang, f"kind.{kind}"), str(created.get(kind, 0)), str(existing.get(kind, 0)))
     console.print(table)
     for line in data["setup_created"]:
-        console.print(f"[green]created[/] {escape(line)}")
+        console.print(f"[green]{label(lang, 'created_line')}[/] {escape(line)}")
     for line in data["warnings"]:
-        console.print(f"[yellow]note[/] {escape(line)}")
+        console.print(f"[yellow]{label(lang, 'note')}[/] {escape(line)}")
     if data["obsolete"]:
-        console.print(f"[yellow]not in the playbook any more[/] (left untouched): {', '.join(data['obsolete'])}")
+        console.print(f"[yellow]{label(lang, 'obsolete')}[/] {', '.join(data['obsolete'])}")
     total = data["created_total"]
-    console.print(f"{total} issue(s) created, {data['requests']} requests"
-                  + ("" if total else " — nothing to do, the project is up to date"))
-
+    console.print(label(lang, "issues_created", n=total, requests=data["requests"])
+                  + ("" if total else label(lang, "up_to_date")))

@@ -14,8 +14,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from cli.labels import label
 from cli.logs import setup_logging
-from cli.output import JSON_OPTION, LANG_OPTION, console, fmt_num, print_error, print_json
+from cli.output import JSON_OPTION, LANG_OPTION, console, fmt_num, name_config_file, print_error, print_json
 from connector.errors import ConfigError, ConnectorError, PlaybookError
 from connector.plan import TARGET_LABELS, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
@@ -56,14 +57,17 @@ _GLOBAL_FLAG = re.compile(r"-v+|--verbose")
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
-    """``--config FILE`` and ``-v`` wherever they are written, moved in front of the subcommand."""
+    """``--config FILE`` and ``-v`` wherever they are written, moved in front of the subcommand; a ``--json``
+    written in front of it (``playbook --json sync``) moved to the command it belongs to."""
     front: list[str] = []
     rest: list[str] = []
+    tail: list[str] = []
+    json_late = False
     i = 0
     while i < len(args):
         arg = args[i]
         if arg == "--":
-            rest += args[i:]
+            tail = args[i:]
             break
         if arg == "--config" and i + 1 < len(args):
             front += args[i:i + 2]
@@ -71,10 +75,12 @@ def hoist_global_options(args: list[str]) -> list[str]:
             continue
         if arg.startswith("--config=") or _GLOBAL_FLAG.fullmatch(arg):
             front.append(arg)
+        elif arg == "--json" and not any(not a.startswith("-") for a in rest):
+            json_late = True
         else:
             rest.append(arg)
         i += 1
-    return front + rest
+    return front + rest + (["--json"] if json_late else []) + tail
 
 
 def wants_json(args: list[str]) -> bool:
@@ -119,9 +125,10 @@ class PlaybookGroup(click.Group):
 
 
 def _with_config_file(exc: ConnectorError) -> str | None:
-    """A hint that says "the config file" names the one in use (the default path, --config or PLAYBOOK_CONFIG)."""
-    hint = exc.hint
-    if not (isinstance(exc, ConfigError) or (hint and "config file" in hint)):
+    """A hint that says "the config file" names the one in use (the default path, --config or PLAYBOOK_CONFIG);
+    a configuration error that does not say where to fix it gets that file too."""
+    hint = name_config_file(exc.hint)
+    if not isinstance(exc, ConfigError) or (hint and "PLAYBOOK_" in hint):
         return hint
     from connector.settings import config_in_use
 
@@ -166,23 +173,28 @@ def show(playbook_ref: str, lang: str, as_json: bool) -> None:
         print_json(pb.model_dump(mode="json"))
         return
     console.print(f"[bold]{escape(pb.name.get(lang))}[/]  ({pb.key} {pb.version})")
-    table = Table("#", "phase", "budget", "checklist", "gates (signed by)")
+    roles = {r.key: r.name.get(lang) for r in pb.roles}
+    table = Table("#", label(lang, "phase"), label(lang, "budget"), label(lang, "checklist"),
+                  label(lang, "gates_signed_by"))
     for i, phase in enumerate(pb.phases, 1):
         gates = "\n".join(
-            f"{'[bold red]HARD[/] ' if g.hard else ''}{escape(g.name.get(lang))} ({g.signed_by})"
+            f"{'[bold red]' + label(lang, 'hard') + '[/] ' if g.hard else ''}{escape(g.name.get(lang))} "
+            f"({escape(roles.get(g.signed_by, g.signed_by))})"
             + (f" [dim]{'/'.join(g.sizes)}[/]" if g.sizes else "")
             for g in phase.gates
-        ) or "[dim]checklist only[/]"
+        ) or f"[dim]{label(lang, 'checklist_only')}[/]"
         share = f"{fmt_num(phase.budget_share)} %"
         table.add_row(str(i), escape(phase.name.get(lang)), share, str(len(phase.checklist)), gates)
     console.print(table)
-    pay = Table("payment milestone", "share", "falls due on", "grace")
+    pay = Table(label(lang, "payment_milestone"), label(lang, "share"), label(lang, "falls_due_on"),
+                label(lang, "grace"))
     gate_names = {g.key: g.name.get(lang) for _, g in pb.gates()}
     for m in pb.payment_milestones:
-        due = gate_names.get(m.gate or "", "contract signing")
+        due = gate_names.get(m.gate or "", label(lang, "contract_signing"))
         if m.delay_days:
-            due += f" + {m.delay_days} days"
-        pay.add_row(escape(m.name.get(lang)), f"{fmt_num(m.percent)} %", escape(due), f"{m.grace_days} days")
+            due = label(lang, "plus_days", due=due, days=m.delay_days)
+        pay.add_row(escape(m.name.get(lang)), f"{fmt_num(m.percent)} %", escape(due),
+                    label(lang, "days", days=m.grace_days))
     console.print(pay)
 
 
@@ -216,11 +228,26 @@ def _summary(pb: Playbook) -> dict[str, int]:
     }
 
 
+class IndustryOption(click.Option):
+    """--industry's help lists the default playbook's industries, read only when help is shown (not on every run)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        try:
+            keys = [i.key for i in load_playbook(DEFAULT_PLAYBOOK).industries]
+        except ConnectorError:
+            return record
+        return record[0], f"{record[1]} One of: {', '.join(keys)} (in {DEFAULT_PLAYBOOK}; own playbooks may add more)."
+
+
 def project_options(func: Any) -> Any:
     """The options that size a project; shared by `plan` and the provisioning commands."""
     options = [
         click.option("--size", type=click.Choice(SIZES), required=True, help="Project size: changes what is required."),
-        click.option("--industry", default=None, help="Industry template key (e.g. distribution, pharma)."),
+        click.option("--industry", cls=IndustryOption, default=None, metavar="KEY",
+                     help="Industry template: adds its checklist items."),
         click.option("--man-days", type=NUMBER, required=True, help="Contracted implementation man-days."),
         click.option("--contract-amount", type=NUMBER, required=True, help="Contract amount (split over payments)."),
         click.option("--hours-per-day", type=NUMBER, default=None, help="Hours in a man-day (default: playbook's, 8)."),
@@ -250,35 +277,46 @@ def plan(target: str, project_ref: str | None, project_name: str | None, size: s
     project = new_project(project_ref, project_name, None)
     project_plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
                               hours_per_day=hours_per_day, project_name=project.name, code=project.code)
+    roles = {r.key: r.name.get(lang) for r in pb.roles}
     if as_json:
         print_json(project_plan.as_dict(lang, target))
         return
     labels = TARGET_LABELS[target]
-    counts = Table("kind", f"{target} record", "count", title="Records provisioning would create")
+    counts = Table(label(lang, "kind"), label(lang, "target_record", target=target), label(lang, "count"),
+                   title=label(lang, "records_title"))
     for kind, n in project_plan.counts().items():
-        counts.add_row(kind.replace("_", " "), labels[kind], str(n))
-    counts.add_row("[bold]total[/]", "", f"[bold]{len(project_plan.records)}[/]")
+        counts.add_row(label(lang, f"kind.{kind}"), labels[kind], str(n))
+    counts.add_row(f"[bold]{label(lang, 'total')}[/]", "", f"[bold]{len(project_plan.records)}[/]")
     console.print(counts)
 
-    root = Tree(f"[bold]{project_plan.project_name}[/] — {size}, {industry or 'no industry'}, "
-                f"{fmt_num(man_days)} man-days, contract {fmt_num(contract_amount)}")
+    name = project_plan.project_name if project.name else pb.name.get(lang)
+    size_name = next((p.name.get(lang) for p in pb.sizes if p.key == size), size)
+    industry_name = next((i.name.get(lang) for i in pb.industries if i.key == industry), industry)
+    root = Tree("[bold]" + escape(label(lang, "plan_root", name=name, size=size_name,
+                                        industry=industry_name or label(lang, "no_industry"),
+                                        man_days=fmt_num(man_days), amount=fmt_num(contract_amount)))
+                .replace(name, f"{name}[/]", 1))
     for phase in project_plan.by_kind("phase"):
         budget = fmt_num(phase.values["budget_man_days"])
-        branch = root.add(f"[bold]{escape(phase.name.get(lang))}[/] — {budget} man-days")
+        branch = root.add("[bold]" + escape(label(lang, "phase_budget", name=phase.name.get(lang), days=budget))
+                          .replace(" — ", "[/] — ", 1))
         for child in project_plan.children(phase.key):
             if child.kind == "gate":
-                hard = "[bold red]HARD[/] " if child.values["hard"] else ""
-                branch.add(f"{hard}[magenta]sign-off[/] {escape(child.name.get(lang))} ({child.values['signed_by']})")
+                hard = f"[bold red]{label(lang, 'hard')}[/] " if child.values["hard"] else ""
+                branch.add(f"{hard}[magenta]{label(lang, 'sign_off')}[/] {escape(child.name.get(lang))} "
+                           f"({escape(roles.get(child.values['signed_by'], child.values['signed_by']))})")
             else:
-                tag = "deliverable" if child.kind == "deliverable" else "check"
+                tag = label(lang, "deliverable" if child.kind == "deliverable" else "check")
                 branch.add(f"[dim]{tag}[/] {escape(child.name.get(lang))}")
-    payments = root.add("[bold]payment milestones[/]")
+    payments = root.add(f"[bold]{label(lang, 'payment_milestones')}[/]")
+    gate_names = {g.key: g.name.get(lang) for _, g in pb.gates()}
     for pm in project_plan.by_kind("payment_milestone"):
+        gate = pm.values["gate"]
+        on = label(lang, "on_gate", gate=gate_names.get(gate, gate)) if gate else label(lang, "on_signing")
         payments.add(f"{escape(pm.name.get(lang))}: {fmt_num(pm.values['amount'])} ({fmt_num(pm.values['percent'])} %)"
-                     + (f" on {pm.values['gate']}" if pm.values["gate"] else " on signing"))
+                     + escape(on))
     console.print(root)
-    console.print("[dim]dry run: nothing was written. Provision with "
-                  f"`playbook {target} provision ...` once a server is configured.[/]")
+    console.print(f"[dim]{escape(label(lang, 'plan_dry_run', target=target))}[/]")
 
 
 def _register_subcommands() -> None:

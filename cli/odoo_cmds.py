@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from cli.labels import label
 from cli.main import playbook_option, project_options
 from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json
 from cli.projects import name_option, new_project, project_option
@@ -129,16 +130,17 @@ def provision(ctx: click.Context, project_ref: str, project_name: str | None, cu
     if as_json:
         print_json({"project": {"code": plan.code, "name": plan.project_name}, **result.as_dict()})
         return
-    verb = "would create" if dry_run else "created"
-    table = Table("kind", verb, "already there", "not representable",
-                  title=f"{plan.project_name} ({result.mode} Odoo, project id {result.project_id or '-'})")
+    verb = label(lang, "would_create" if dry_run else "created")
+    table = Table(label(lang, "kind"), verb, label(lang, "already_there"), label(lang, "not_representable"),
+                  title=label(lang, "odoo_title", name=plan.project_name, mode=result.mode,
+                              id=result.project_id or "-"))
     for kind in KINDS:
-        table.add_row(kind.replace("_", " "), str(result.created[kind]), str(result.existing[kind]),
+        table.add_row(label(lang, f"kind.{kind}"), str(result.created[kind]), str(result.existing[kind]),
                       str(result.skipped[kind]) if result.skipped[kind] else "")
     console.print(table)
     for note in result.unrepresented:
-        console.print(f"[yellow]not represented:[/] {escape(note)}")
+        console.print(f"[yellow]{label(lang, 'not_represented')}[/] {escape(note)}")
     if result.linked:
-        console.print(f"filled {result.linked} empty links left by an earlier run")
-    tail = "dry run: nothing was written" if dry_run else "rerun any time: only what is missing is added"
-    console.print(f"[dim]{result.rpc_calls} RPC calls; {tail}[/]")
+        console.print(label(lang, "filled_links", n=result.linked))
+    tail = label(lang, "rpc_tail_dry" if dry_run else "rpc_tail", n=result.rpc_calls)
+    console.print(f"[dim]{escape(tail)}[/]")

@@ -90,6 +90,15 @@ def fmt_num(value: Decimal | float | int) -> str:
     return f"{d:,.2f}".rstrip("0").rstrip(".")
 
 
+def name_config_file(text: str | None) -> str | None:
+    """"the config file" in a hint, made the path of the one in use (--config, PLAYBOOK_CONFIG or the default)."""
+    if not text or "the config file" not in text:
+        return text
+    from connector.settings import config_in_use
+
+    return text.replace("the config file", f"the config file {config_in_use().path}")
+
+
 CHECK_MARKS = {"ok": "[green]ok  [/]", "warn": "[yellow]warn[/]", "fail": "[bold red]FAIL[/]"}
 CHECK_VERDICTS = {0: "[green]ready to provision[/]", 1: "[yellow]usable, see the warnings[/]",
                   2: "[bold red]not usable yet: fix the failures above[/]"}
@@ -100,5 +109,5 @@ def print_checks(checks: Iterable[Check], code: int) -> None:
     for check in checks:
         console.print(f"{CHECK_MARKS[check.status]} {escape(check.name)}: {escape(check.detail)}")
         if check.fix and check.status != "ok":
-            console.print(f"      [yellow]fix:[/] {escape(check.fix)}")
+            console.print(f"      [yellow]fix:[/] {escape(name_config_file(check.fix) or '')}")
     console.print(CHECK_VERDICTS[code])
