@@ -207,7 +207,8 @@ def validate(file: Path, as_json: bool) -> None:
         pb = load_playbook(file)
     except PlaybookError as exc:
         if as_json:
-            print_json({"valid": False, "problems": [p.as_dict() for p in exc.problems]})
+            print_json({"valid": False, "ok": False, "error": exc.message, "hint": exc.hint,
+                        "exit_code": exc.exit_code, "problems": [p.as_dict() for p in exc.problems]})
             sys.exit(exc.exit_code)
         raise
     summary = _summary(pb)
