@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import sys
 from decimal import Decimal, InvalidOperation
@@ -125,17 +126,21 @@ class PlaybookGroup(click.Group):
 
 
 def _with_config_file(exc: ConnectorError) -> str | None:
-    """A hint that says "the config file" names the one in use (the default path, --config or PLAYBOOK_CONFIG);
-    a configuration error that does not say where to fix it gets that file too."""
+    """Hints name the config file in use (the default path, --config or PLAYBOOK_CONFIG): where they say "the config
+    file", for a configuration error that does not say where to fix it, and for a hint naming PLAYBOOK_* variables
+    that are not set (their values came from the file)."""
     hint = name_config_file(exc.hint)
-    if not isinstance(exc, ConfigError) or (hint and "PLAYBOOK_" in hint):
-        return hint
     from connector.settings import config_in_use
 
     source = config_in_use()
     if hint and str(source.path) in hint:
         return hint
-    return f"{hint}; config file in use: {source.describe()}" if hint else f"config file in use: {source.describe()}"
+    variables = re.findall(r"PLAYBOOK_[A-Z_]+", hint or "")
+    from_file = source.exists and any(v not in os.environ for v in variables)
+    if (isinstance(exc, ConfigError) and not variables) or from_file:
+        where = f"config file in use: {source.describe()}"
+        return f"{hint}; {where}" if hint else where
+    return hint
 
 
 def playbook_option(func: Any) -> Any:

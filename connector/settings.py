@@ -269,6 +269,9 @@ def require(value: object, name: str, env: str) -> None:
     if value is None or str(value.get_secret_value() if isinstance(value, SecretStr) else value).strip() == "":
         source = config_in_use()
         section, _, key = env.removeprefix("PLAYBOOK_").lower().partition("_")
+        if value is not None and variable_for((section, key)):
+            raise ConfigError(f"{variable_for((section, key))}: {name} is empty",
+                              f"give it a value, or unset it to use {key} under [{section}] in {source.describe()}")
         state = "is empty" if value is not None else "is not set"
         raise ConfigError(f"{name} {state}",
                           f"set {env}, or {key} under [{section}] in {source.describe()}")

@@ -79,6 +79,15 @@ def test_an_empty_password_is_a_clear_error(runner: CliRunner, tmp_path: Path) -
     assert f"set PLAYBOOK_ODOO_PASSWORD, or password under [odoo] in {path} (from --config)" in result.stderr
 
 
+def test_an_empty_variable_is_named(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAYBOOK_JIRA_URL", "https://example.atlassian.net")
+    monkeypatch.setenv("PLAYBOOK_JIRA_USER", "ann@example.com")
+    monkeypatch.setenv("PLAYBOOK_JIRA_TOKEN", " ")
+    result = runner.invoke(cli, ["jira", "provision", "--project", "acme", "--jira-key", "ACME", "--size", "small",
+                                 "--man-days", "1", "--contract-amount", "1"])
+    assert result.exit_code == 2 and "error: PLAYBOOK_JIRA_TOKEN: the Jira API token is empty" in result.stderr
+
+
 def test_hints_name_the_default_file_when_none_is_given(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["odoo", "doctor"])
     default = tmp_path / "config" / "erp-playbook" / "config.toml"
@@ -213,3 +222,15 @@ def test_an_ambiguous_name_is_refused(runner: CliRunner, tmp_path: Path) -> None
                            'odoo_project = "ERP"\n')
     result = runner.invoke(cli, ["--config", str(path), "sync", "--project", "ERP"])
     assert result.exit_code == 2 and "'ERP' names more than one configured project (a, b)" in result.stderr
+
+
+def test_a_refused_login_names_the_file_the_password_came_from(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.odoo_rpc_server import OdooRpcServer
+
+    with OdooRpcServer("prod", "ann", "right-password").serve() as odoo:
+        path = write(tmp_path, f'[odoo]\nurl = "{odoo.url}"\ndb = "prod"\nuser = "ann"\npassword = "wrong-password"\n')
+        result = runner.invoke(cli, ["odoo", "provision", "--config", str(path), "--project", "acme", "--size", "small",
+                                     "--man-days", "1", "--contract-amount", "1"])
+    assert result.exit_code == 2 and "Odoo refused the login of 'ann'" in result.stderr
+    assert f"config file in use: {path} (from --config)" in result.stderr
+    assert "wrong-password" not in result.output
