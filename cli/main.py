@@ -22,6 +22,7 @@ from connector.errors import ConfigError, ConnectorError, PlaybookError
 from connector.plan import TARGET_LABELS, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from connector.playbook.model import SIZES, Playbook
+from connector.settings import use_config
 
 EPILOG = """\b
 Settings come from PLAYBOOK_* environment variables over a TOML file outside the repository
@@ -163,6 +164,7 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
     """Seed Odoo or Jira with a proven ERP-implementation methodology, then keep man-days and payment
     collection honest every night."""
     setup_logging(verbose)
+    use_config(config)
     ctx.ensure_object(dict)
     ctx.obj["config"] = config
 

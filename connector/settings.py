@@ -31,9 +31,9 @@ import os
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from connector import redact
@@ -42,6 +42,17 @@ from connector.errors import ConfigError
 from connector.urls import url_problem, warn_if_insecure
 
 log = logging.getLogger(__name__)
+
+
+def _server_url(value: str) -> str:
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# http(s)://host[:port]: anything that cannot be a server is refused when the settings are read.
+ServerUrl = Annotated[str, AfterValidator(_server_url)]
 
 
 def default_config_path() -> Path:
@@ -57,39 +68,23 @@ def default_state_path() -> Path:
 class OdooSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = None
+    url: ServerUrl | None = None
     db: str | None = None
     user: str | None = None
     password: SecretStr | None = None
     timeout: float = Field(default=120.0, gt=0)
     verify_tls: bool = True
 
-    @field_validator("url")
-    @classmethod
-    def _server_url(cls, value: str | None) -> str | None:
-        problem = url_problem(value) if value else None
-        if problem:
-            raise ValueError(problem)
-        return value
-
 
 class JiraSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = None
+    url: ServerUrl | None = None
     user: str | None = None
     token: SecretStr | None = None
     deployment: Literal["cloud", "server"] = "cloud"
     timeout: float = Field(default=60.0, gt=0)
     verify_tls: bool = True
-
-    @field_validator("url")
-    @classmethod
-    def _server_url(cls, value: str | None) -> str | None:
-        problem = url_problem(value) if value else None
-        if problem:
-            raise ValueError(problem)
-        return value
 
 
 class SyncSettings(BaseModel):
@@ -172,6 +167,12 @@ def config_in_use() -> ConfigSource:
     if _source is not None:
         return _source
     return _resolve(None)
+
+
+def use_config(config: Path | str | None) -> None:
+    """The file this run reads (the CLI calls it with --config), so that every hint names it."""
+    global _source
+    _source = _resolve(config)
 
 
 def _resolve(config: Path | str | None, origin: str | None = None) -> ConfigSource:
