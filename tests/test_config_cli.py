@@ -127,6 +127,17 @@ def test_config_works_before_or_after_the_subcommand(runner: CliRunner, tmp_path
     assert result.exit_code == 2 and f"{path}: unknown key 'odo'" in result.stderr
 
 
+@pytest.mark.parametrize(("args", "expected"), [
+    (["odoo", "doctor", "--config", "f", "-vv"], ["--config", "f", "-vv", "odoo", "doctor"]),
+    (["--json", "sync", "--project", "a"], ["sync", "--project", "a", "--json"]),
+    (["report", "weekly", "--config=f", "--", "-v"], ["--config=f", "report", "weekly", "--", "-v"]),
+])
+def test_global_options_move_in_front_of_the_subcommand(args: list[str], expected: list[str]) -> None:
+    from cli.main import hoist_global_options
+
+    assert hoist_global_options(args) == expected
+
+
 def test_json_errors_are_json_on_stdout(runner: CliRunner, tmp_path: Path) -> None:
     path = write(tmp_path, "[odo]\n")
     config = runner.invoke(cli, ["odoo", "doctor", "--json", "--config", str(path)])
