@@ -43,9 +43,10 @@ def _settings(ctx: click.Context) -> Settings:
 @project_option(required=False, extra="Also check this project: whether it exists and your permissions in it.")
 @click.option("--jira-key", default=None, metavar="KEY",
               help="The project's Jira key (default: the jira_key configured for --project).")
+@LANG_OPTION
 @JSON_OPTION
 @click.pass_context
-def doctor(ctx: click.Context, project_ref: str | None, jira_key: str | None, as_json: bool) -> None:
+def doctor(ctx: click.Context, project_ref: str | None, jira_key: str | None, lang: str, as_json: bool) -> None:
     """Check credentials, deployment type, permissions and what already exists; say exactly what to fix.
 
     Exit code 0: ready; 1: works with warnings (e.g. the nightly sync could not move sign-offs); 2: something
@@ -58,7 +59,7 @@ def doctor(ctx: click.Context, project_ref: str | None, jira_key: str | None, as
     if as_json:
         print_json({"ok": code == 0, "exit_code": code, "checks": [c.as_dict() for c in checks]})
     else:
-        print_checks(checks, code)
+        print_checks(checks, code, lang)
     sys.exit(code)
 
 

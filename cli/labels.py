@@ -87,6 +87,15 @@ _LABELS: dict[str, tuple[str, str, str]] = {
     "jira_dry_tail": ("dry run: no request sent. {n} issues in {bulk} bulk requests.",
                       "試算：未送出任何請求。{n} 個議題，分 {bulk} 次批次請求。",
                       "试算：未发送任何请求。{n} 个问题，分 {bulk} 次批量请求。"),
+    # doctors
+    "mark.ok": ("ok  ", "正常", "正常"),
+    "mark.warn": ("warn", "警告", "警告"),
+    "mark.fail": ("FAIL", "失敗", "失败"),
+    "fix": ("fix:", "修正：", "修正："),
+    "verdict.0": ("ready to provision", "可以建置", "可以部署"),
+    "verdict.1": ("usable, see the warnings", "可用，請看警告", "可用，请看警告"),
+    "verdict.2": ("not usable yet: fix the failures above", "尚不可用：請先修正上列失敗項目",
+                  "尚不可用：请先修正上列失败项"),
 }
 _INDEX = {"en": 0, "zh_TW": 1, "zh_CN": 2}
 

@@ -45,9 +45,10 @@ def odoo() -> None:
 
 
 @odoo.command()
+@LANG_OPTION
 @JSON_OPTION
 @click.pass_context
-def doctor(ctx: click.Context, as_json: bool) -> None:
+def doctor(ctx: click.Context, lang: str, as_json: bool) -> None:
     """Check URL, database, login, rights and the erp_playbook addon; say exactly what to fix.
 
     Exit code 0: ready; 1: works with warnings (e.g. no addon: plain projects); 2: cannot provision.
@@ -56,7 +57,7 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(report.as_dict())
     else:
-        print_checks(report.checks, report.exit_code)
+        print_checks(report.checks, report.exit_code, lang)
     sys.exit(report.exit_code)
 
 

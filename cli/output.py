@@ -99,15 +99,17 @@ def name_config_file(text: str | None) -> str | None:
     return text.replace("the config file", f"the config file {config_in_use().path}")
 
 
-CHECK_MARKS = {"ok": "[green]ok  [/]", "warn": "[yellow]warn[/]", "fail": "[bold red]FAIL[/]"}
-CHECK_VERDICTS = {0: "[green]ready to provision[/]", 1: "[yellow]usable, see the warnings[/]",
-                  2: "[bold red]not usable yet: fix the failures above[/]"}
+CHECK_STYLES = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+VERDICT_STYLES = {0: "green", 1: "yellow", 2: "bold red"}
 
 
-def print_checks(checks: Iterable[Check], code: int) -> None:
+def print_checks(checks: Iterable[Check], code: int, lang: str = "en") -> None:
     """A doctor's checks, one line each with its fix, then the verdict that matches the exit code."""
+    from cli.labels import label
+
     for check in checks:
-        console.print(f"{CHECK_MARKS[check.status]} {escape(check.name)}: {escape(check.detail)}")
+        style = CHECK_STYLES[check.status]
+        console.print(f"[{style}]{label(lang, 'mark.' + check.status)}[/] {escape(check.name)}: {escape(check.detail)}")
         if check.fix and check.status != "ok":
-            console.print(f"      [yellow]fix:[/] {escape(name_config_file(check.fix) or '')}")
-    console.print(CHECK_VERDICTS[code])
+            console.print(f"      [yellow]{label(lang, 'fix')}[/] {escape(name_config_file(check.fix) or '')}")
+    console.print(f"[{VERDICT_STYLES[code]}]{label(lang, f'verdict.{code}')}[/]")

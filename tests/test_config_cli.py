@@ -245,3 +245,15 @@ def test_a_refused_login_names_the_file_the_password_came_from(runner: CliRunner
     assert result.exit_code == 2 and "Odoo refused the login of 'ann'" in result.stderr
     assert f"config file in use: {path} (from --config)" in result.stderr
     assert "wrong-password" not in result.output
+
+
+def test_doctor_labels_in_chinese(runner: CliRunner, tmp_path: Path) -> None:
+    from tests.odoo_rpc_server import OdooRpcServer
+
+    with OdooRpcServer("prod", "ann", "right-password").serve() as odoo:
+        path = write(tmp_path, f'[odoo]\nurl = "{odoo.url}"\ndb = "prod"\nuser = "ann"\npassword = "right-password"\n')
+        result = runner.invoke(cli, ["odoo", "doctor", "--config", str(path), "--lang", "zh_TW"])
+    assert result.exit_code in (0, 1), result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("正常 server:") and lines[-1] in ("可以建置", "可用，請看警告")
+    assert not any(line.startswith(("ok", "warn", "FAIL")) for line in lines)
