@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from decimal import Decimal
 from typing import Any
@@ -11,9 +12,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.labels import label
 from cli.main import project_options
 from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json, print_warnings
+from cli.projects import CODE, name_option, new_project, project_option
 from connector.checks import exit_code
+from connector.errors import ConfigError
 from connector.jira.adapter import JiraAdapter
 from connector.jira.doctor import run_doctor
 from connector.jira.issues import issue_specs, item_tag
@@ -21,7 +25,9 @@ from connector.jira.provision import BULK_SIZE, ProvisionError, ProvisionResult,
 from connector.jira.templates import JiraTemplates, load_templates
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import load_playbook
-from connector.settings import Settings, load_settings
+from connector.settings import Settings, config_in_use, load_settings
+
+log = logging.getLogger("cli.jira")
 
 
 @click.group()
@@ -34,60 +40,83 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 @jira.command()
-@click.option("--project", "project_key", default=None, metavar="KEY",
-              help="Also check this project: whether it exists and your permissions in it.")
+@project_option(required=False, extra="Also check this project: whether it exists and your permissions in it.")
+@click.option("--jira-key", default=None, metavar="KEY",
+              help="The project's Jira key (default: the jira_key configured for --project).")
+@LANG_OPTION
 @JSON_OPTION
 @click.pass_context
-def doctor(ctx: click.Context, project_key: str | None, as_json: bool) -> None:
+def doctor(ctx: click.Context, project_ref: str | None, jira_key: str | None, lang: str, as_json: bool) -> None:
     """Check credentials, deployment type, permissions and what already exists; say exactly what to fix.
 
     Exit code 0: ready; 1: works with warnings (e.g. the nightly sync could not move sign-offs); 2: something
     would make provisioning fail.
     """
-    if project_key:
-        check_project_key(project_key)
-    checks = run_doctor(_settings(ctx).jira, load_templates(), project_key)
+    settings = _settings(ctx)
+    project_key = _jira_key(settings, project_ref, jira_key, required=False) if project_ref or jira_key else None
+    checks = run_doctor(settings.jira, load_templates(), project_key)
     code = exit_code(checks)
     if as_json:
         print_json({"ok": code == 0, "exit_code": code, "checks": [c.as_dict() for c in checks]})
     else:
-        print_checks(checks, code)
+        print_checks(checks, code, lang)
     sys.exit(code)
 
 
+def _jira_key(settings: Settings, ref: str | None, jira_key: str | None, *, required: bool = True) -> str | None:
+    """The Jira key of the project: --jira-key, the configured one, or (the older form) --project itself."""
+    if jira_key:
+        return check_project_key(jira_key)
+    if ref and not CODE.match(ref) and settings.find_project(ref) is None:
+        return check_project_key(ref)  # older usage: --project was the Jira key
+    link = settings.find_project(ref)
+    if link and link.jira_key:
+        return check_project_key(link.jira_key)
+    if required or ref:
+        raise ConfigError(f"no Jira key for the project {ref!r}",
+                          f"pass --jira-key KEY, or add jira_key to its [[projects]] entry in {config_in_use().path}")
+    return None
+
+
 @jira.command("provision")
-@click.option("--project", "project_key", required=True, metavar="KEY", help="Jira project key, e.g. ACME.")
-@click.option("--name", "project_name", default=None, help="Project name (default: the playbook's name).")
-@click.option("--code", default=None,
-              help="Project code in the entity properties (default: the [[projects]] entry with this jira_key, "
-                   "else the key in lower case).")
+@project_option(required=True, extra="Recorded in every issue's entity property, so re-runs find what exists.")
+@click.option("--jira-key", default=None, metavar="KEY",
+              help="Jira project key, e.g. ACME (default: the jira_key configured for --project).")
+@name_option
+@click.option("--code", default=None, hidden=True, help="Deprecated: the code is --project.")
 @project_options
 @click.option("--dry-run", is_flag=True, help="Print what would be created; send no request.")
 @LANG_OPTION
 @JSON_OPTION
 @click.pass_context
-def provision_cmd(ctx: click.Context, project_key: str, project_name: str | None, code: str | None, size: str,
-                  industry: str | None, man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None,
-                  playbook_ref: str, dry_run: bool, lang: str, as_json: bool) -> None:
+def provision_cmd(ctx: click.Context, project_ref: str, jira_key: str | None, project_name: str | None,
+                  code: str | None, size: str, industry: str | None, man_days: Decimal, contract_amount: Decimal,
+                  hours_per_day: Decimal | None, playbook_ref: str, dry_run: bool, lang: str, as_json: bool) -> None:
     """Create the project, its phases (epics), checklist items, deliverables, sign-offs and payment milestones.
 
     Safe to re-run: issues carry the entity property `erp-playbook`, so a second run creates nothing, a run after
     a playbook change adds only what is new, and a killed run resumes without duplicates.
     """
-    check_project_key(project_key)
+    settings = _settings(ctx)
+    if jira_key is None and not CODE.match(project_ref) and settings.find_project(project_ref) is None:
+        # Older usage: --project was the Jira key; the code is the configured one, else the key in lower case.
+        project_key = check_project_key(project_ref)
+        link = next((p for p in settings.projects if p.jira_key == project_key), None)
+        project = new_project(link.code if link else project_key.lower(), project_name, settings)
+    else:
+        project = new_project(project_ref, project_name, settings, jira_key=jira_key)
+        project_key = str(_jira_key(settings, project.code, project.jira_key))
+    if code is not None:
+        log.warning("--code is deprecated: the project code is --project (using %r)", code)
     templates = load_templates()
-    settings = None if dry_run else _settings(ctx)
-    if code is None:
-        link = next((p for p in settings.projects if p.jira_key == project_key), None) if settings else None
-        code = link.code if link else project_key.lower()
     pb = load_playbook(playbook_ref)
     plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
-                      hours_per_day=hours_per_day, project_name=project_name, code=code)
+                      hours_per_day=hours_per_day, project_name=project.name if project.link or project_name else None,
+                      code=code or project.code)
     print_warnings(plan.warnings)
     if dry_run:
         _print_dry_run(plan, templates, project_key, lang, as_json)
         return
-    assert settings is not None
     jira_client = JiraAdapter.from_settings(settings.jira)
     try:
         if as_json:
@@ -106,7 +135,7 @@ def provision_cmd(ctx: click.Context, project_key: str, project_name: str | None
     except ProvisionError as exc:
         _print_stopped(exc.result)  # what was kept and the manual steps, then the error itself
         raise
-    _print_result(result.as_dict())
+    _print_result(result.as_dict(), lang)
 
 
 def _print_stopped(result: ProvisionResult) -> None:
@@ -134,18 +163,19 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
             "bulk_requests": _bulk_requests(specs), "warnings": plan.warnings,
         })
         return
-    console.print(f"[bold]{escape(plan.project_name)}[/] → Jira project [bold]{key}[/] "
-                  f"({plan.playbook.key} {plan.playbook.version}, code {plan.code})")
-    console.print("Ensured on the site (created when missing): issue types "
-                  + ", ".join(t.name for t in templates.issue_types) + "; fields "
-                  + ", ".join(f.name for f in templates.fields) + f"; workflow {templates.workflow_name!r}")
-    table = Table("kind", "issue type", "summary", "parent", "values", title="Issues (skipped when already there)")
+    console.print(escape(label(lang, "jira_dry_head", name=plan.project_name, key=key, playbook=plan.playbook.key,
+                               version=plan.playbook.version, code=plan.code)))
+    console.print(escape(label(lang, "ensured", types=", ".join(t.name for t in templates.issue_types),
+                               fields=", ".join(f.name for f in templates.fields),
+                               workflow=repr(templates.workflow_name))))
+    table = Table(label(lang, "kind"), label(lang, "issue_type"), label(lang, "summary"), label(lang, "parent"),
+                  label(lang, "values"), title=label(lang, "issues_title"))
     for s in specs:
         values = ", ".join(f"{k}={v}" for k, v in s.values.items())
-        table.add_row(s.kind.replace("_", " "), templates.issue_type(s.issue_type).name, escape(s.summary),
+        table.add_row(label(lang, f"kind.{s.kind}"), templates.issue_type(s.issue_type).name, escape(s.summary),
                       s.parent or "", values)
     console.print(table)
-    console.print(f"[dim]dry run: no request sent. {len(specs)} issues in {_bulk_requests(specs)} bulk requests.[/]")
+    console.print(f"[dim]{escape(label(lang, 'jira_dry_tail', n=len(specs), bulk=_bulk_requests(specs)))}[/]")
 
 
 def _bulk_requests(specs: list[Any]) -> int:
@@ -154,19 +184,19 @@ def _bulk_requests(specs: list[Any]) -> int:
     return -(-phases // BULK_SIZE) + -(-rest // BULK_SIZE)
 
 
-def _print_result(data: dict[str, Any]) -> None:
+def _print_result(data: dict[str, Any], lang: str) -> None:
     created, existing = data["created"], data["existing"]
-    table = Table("kind", "created", "already there", title=f"Jira project {data['project']}")
+    table = Table(label(lang, "kind"), label(lang, "created"), label(lang, "already_there"),
+                  title=label(lang, "jira_title", key=data["project"]))
     for kind in ("phase", "deliverable", "checklist_item", "gate", "payment_milestone"):
-        table.add_row(kind.replace("_", " "), str(created.get(kind, 0)), str(existing.get(kind, 0)))
+        table.add_row(label(lang, f"kind.{kind}"), str(created.get(kind, 0)), str(existing.get(kind, 0)))
     console.print(table)
     for line in data["setup_created"]:
-        console.print(f"[green]created[/] {escape(line)}")
+        console.print(f"[green]{label(lang, 'created_line')}[/] {escape(line)}")
     for line in data["warnings"]:
-        console.print(f"[yellow]note[/] {escape(line)}")
+        console.print(f"[yellow]{label(lang, 'note')}[/] {escape(line)}")
     if data["obsolete"]:
-        console.print(f"[yellow]not in the playbook any more[/] (left untouched): {', '.join(data['obsolete'])}")
+        console.print(f"[yellow]{label(lang, 'obsolete')}[/] {', '.join(data['obsolete'])}")
     total = data["created_total"]
-    console.print(f"{total} issue(s) created, {data['requests']} requests"
-                  + ("" if total else " — nothing to do, the project is up to date"))
-
+    console.print(label(lang, "issues_created", n=total, requests=data["requests"])
+                  + ("" if total else label(lang, "up_to_date")))

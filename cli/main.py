@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import logging
+import os
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -14,13 +15,25 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, fmt_num, print_json, print_warnings
-from connector.errors import ConnectorError, PlaybookError
+from cli.labels import label
+from cli.logs import setup_logging
+from cli.output import (
+    JSON_OPTION,
+    LANG_OPTION,
+    console,
+    fmt_num,
+    name_config_file,
+    print_error,
+    print_json,
+    print_warnings,
+)
+from connector.errors import ConfigError, ConnectorError, PlaybookError
 from connector.numbers import HOURS_PER_DAY, MAN_DAYS, MONEY, NumberError, Quantity
 from connector.numbers import parse as parse_number
 from connector.plan import TARGET_LABELS, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from connector.playbook.model import SIZES, Playbook
+from connector.settings import use_config
 
 EPILOG = """\b
 Settings come from PLAYBOOK_* environment variables over a TOML file outside the repository
@@ -58,17 +71,94 @@ class NumberType(click.ParamType):
             raise NumberError(exc.value, exc.reason, option or "") from None
 
 
+# Options of the root command a user may also write after the subcommand (`playbook odoo doctor --config f -vv`).
+_GLOBAL_FLAG = re.compile(r"-v+|--verbose")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``--config FILE`` and ``-v`` wherever they are written, moved in front of the subcommand; a ``--json``
+    written in front of it (``playbook --json sync``) moved to the command it belongs to."""
+    front: list[str] = []
+    rest: list[str] = []
+    tail: list[str] = []
+    json_late = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            tail = args[i:]
+            break
+        if arg == "--config" and i + 1 < len(args):
+            front += args[i:i + 2]
+            i += 2
+            continue
+        if arg.startswith("--config=") or _GLOBAL_FLAG.fullmatch(arg):
+            front.append(arg)
+        elif arg == "--json" and not any(not a.startswith("-") for a in rest):
+            json_late = True
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest + (["--json"] if json_late else []) + tail
+
+
+def wants_json(args: list[str]) -> bool:
+    return "--json" in (args[:args.index("--")] if "--" in args else args)
+
+
 class PlaybookGroup(click.Group):
-    """Turns ConnectorError into one clear message and a non-zero exit, never a traceback."""
+    """Turns ConnectorError into one clear message and a non-zero exit, never a traceback; with --json the error
+    (usage errors included) is a JSON object on stdout instead."""
+
+    json_errors = False
+
+    def main(self, args: Any = None, *posargs: Any, **kwargs: Any) -> Any:
+        args = hoist_global_options(list(sys.argv[1:] if args is None else args))
+        self.json_errors = wants_json(args)
+        return super().main(args, *posargs, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            self._usage_error(exc)
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ConnectorError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(exc.message)}")
-            if exc.hint:
-                err_console.print(f"  [yellow]fix:[/] {escape(exc.hint)}")
+            extra = {"problems": [p.as_dict() for p in exc.problems]} if isinstance(exc, PlaybookError) else None
+            print_error(exc.message, _with_config_file(exc), exc.exit_code, as_json=self.json_errors, extra=extra)
             sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            self._usage_error(exc)
+            raise
+
+    def _usage_error(self, exc: click.ClickException) -> None:
+        if self.json_errors:
+            ctx = getattr(exc, "ctx", None)
+            hint = f"see `{ctx.command_path} --help`" if ctx is not None else "see `playbook --help`"
+            print_error(exc.format_message(), hint, exc.exit_code, as_json=True)
+            sys.exit(exc.exit_code)
+
+
+def _with_config_file(exc: ConnectorError) -> str | None:
+    """Hints name the config file in use (the default path, --config or PLAYBOOK_CONFIG): where they say "the config
+    file", for a configuration error that does not say where to fix it, and for a hint naming PLAYBOOK_* variables
+    that are not set (their values came from the file)."""
+    hint = name_config_file(exc.hint)
+    from connector.settings import config_in_use
+
+    source = config_in_use()
+    if hint and str(source.path) in hint:
+        return hint
+    variables = re.findall(r"PLAYBOOK_[A-Z_]+", hint or "")
+    from_file = source.exists and any(v not in os.environ for v in variables)
+    if (isinstance(exc, ConfigError) and not variables) or from_file:
+        where = f"config file in use: {source.describe()}"
+        return f"{hint}; {where}" if hint else where
+    return hint
 
 
 def playbook_option(func: Any) -> Any:
@@ -80,14 +170,18 @@ def playbook_option(func: Any) -> Any:
 
 @click.group(cls=PlaybookGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="PLAYBOOK_CONFIG",
-              help="TOML settings file (default ~/.config/erp-playbook/config.toml).")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+              help="TOML settings file (default ~/.config/erp-playbook/config.toml; also PLAYBOOK_CONFIG). "
+                   "May be given before or after the subcommand.")
+@click.option("-v", "--verbose", count=True,
+              help="More log output: -v steps, -vv debug and HTTP requests, -vvv library dumps. Secrets are always "
+                   "masked.")
 @click.version_option(package_name="erp-playbook")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
     """Seed Odoo or Jira with a proven ERP-implementation methodology, then keep man-days and payment
     collection honest every night."""
-    logging.basicConfig(level=logging.WARNING - 10 * min(verbose, 2), format="%(levelname)s %(name)s: %(message)s")
+    setup_logging(verbose)
+    use_config(config)
     ctx.ensure_object(dict)
     ctx.obj["config"] = config
 
@@ -103,23 +197,28 @@ def show(playbook_ref: str, lang: str, as_json: bool) -> None:
         print_json(pb.model_dump())  # python mode: shares and hours stay Decimals, i.e. exact JSON numbers
         return
     console.print(f"[bold]{escape(pb.name.get(lang))}[/]  ({pb.key} {pb.version})")
-    table = Table("#", "phase", "budget", "checklist", "gates (signed by)")
+    roles = {r.key: r.name.get(lang) for r in pb.roles}
+    table = Table("#", label(lang, "phase"), label(lang, "budget"), label(lang, "checklist"),
+                  label(lang, "gates_signed_by"))
     for i, phase in enumerate(pb.phases, 1):
         gates = "\n".join(
-            f"{'[bold red]HARD[/] ' if g.hard else ''}{escape(g.name.get(lang))} ({g.signed_by})"
+            f"{'[bold red]' + label(lang, 'hard') + '[/] ' if g.hard else ''}{escape(g.name.get(lang))} "
+            f"({escape(roles.get(g.signed_by, g.signed_by))})"
             + (f" [dim]{'/'.join(g.sizes)}[/]" if g.sizes else "")
             for g in phase.gates
-        ) or "[dim]checklist only[/]"
+        ) or f"[dim]{label(lang, 'checklist_only')}[/]"
         share = f"{fmt_num(phase.budget_share)} %"
         table.add_row(str(i), escape(phase.name.get(lang)), share, str(len(phase.checklist)), gates)
     console.print(table)
-    pay = Table("payment milestone", "share", "falls due on", "grace")
+    pay = Table(label(lang, "payment_milestone"), label(lang, "share"), label(lang, "falls_due_on"),
+                label(lang, "grace"))
     gate_names = {g.key: g.name.get(lang) for _, g in pb.gates()}
     for m in pb.payment_milestones:
-        due = gate_names.get(m.gate or "", "contract signing")
+        due = gate_names.get(m.gate or "", label(lang, "contract_signing"))
         if m.delay_days:
-            due += f" + {m.delay_days} days"
-        pay.add_row(escape(m.name.get(lang)), f"{fmt_num(m.percent)} %", escape(due), f"{m.grace_days} days")
+            due = label(lang, "plus_days", due=due, days=m.delay_days)
+        pay.add_row(escape(m.name.get(lang)), f"{fmt_num(m.percent)} %", escape(due),
+                    label(lang, "days", days=m.grace_days))
     console.print(pay)
 
 
@@ -132,7 +231,8 @@ def validate(file: Path, as_json: bool) -> None:
         pb = load_playbook(file)
     except PlaybookError as exc:
         if as_json:
-            print_json({"valid": False, "problems": [p.as_dict() for p in exc.problems]})
+            print_json({"valid": False, "ok": False, "error": exc.message, "hint": exc.hint,
+                        "exit_code": exc.exit_code, "problems": [p.as_dict() for p in exc.problems]})
             sys.exit(exc.exit_code)
         raise
     summary = _summary(pb)
@@ -153,11 +253,26 @@ def _summary(pb: Playbook) -> dict[str, int]:
     }
 
 
+class IndustryOption(click.Option):
+    """--industry's help lists the default playbook's industries, read only when help is shown (not on every run)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        try:
+            keys = [i.key for i in load_playbook(DEFAULT_PLAYBOOK).industries]
+        except ConnectorError:
+            return record
+        return record[0], f"{record[1]} One of: {', '.join(keys)} (in {DEFAULT_PLAYBOOK}; own playbooks may add more)."
+
+
 def project_options(func: Any) -> Any:
     """The options that size a project; shared by `plan` and the provisioning commands."""
     options = [
         click.option("--size", type=click.Choice(SIZES), required=True, help="Project size: changes what is required."),
-        click.option("--industry", default=None, help="Industry template key (e.g. distribution, pharma)."),
+        click.option("--industry", cls=IndustryOption, default=None, metavar="KEY",
+                     help="Industry template: adds its checklist items."),
         click.option("--man-days", type=NumberType(MAN_DAYS), required=True,
                      help="Contracted implementation man-days, in half days (e.g. 120 or 120.5)."),
         click.option("--contract-amount", type=NumberType(MONEY), required=True,
@@ -173,47 +288,64 @@ def project_options(func: Any) -> Any:
 
 @cli.command()
 @click.option("--target", type=click.Choice(sorted(TARGET_LABELS)), required=True, help="Where it would be created.")
-@click.option("--project", "project_name", default=None, help="Project name (default: the playbook's name).")
+@click.option("--project", "project_ref", default=None, metavar="CODE",
+              help="Project code the records are keyed by (default: from --name, else the playbook's name).")
+@click.option("--name", "project_name", default=None, metavar="NAME",
+              help="Display name of the project (default: the code, else the playbook's name).")
 @project_options
 @LANG_OPTION
 @JSON_OPTION
-def plan(target: str, project_name: str | None, size: str, industry: str | None, man_days: Decimal,
-         contract_amount: Decimal, hours_per_day: Decimal | None, playbook_ref: str, lang: str,
+def plan(target: str, project_ref: str | None, project_name: str | None, size: str, industry: str | None,
+         man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None, playbook_ref: str, lang: str,
          as_json: bool) -> None:
     """Print exactly what provisioning would create, without touching any server."""
+    from cli.projects import new_project
+
     pb = load_playbook(playbook_ref)
+    project = new_project(project_ref, project_name, None)
     project_plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
-                              hours_per_day=hours_per_day, project_name=project_name)
+                              hours_per_day=hours_per_day, project_name=project.name, code=project.code)
     print_warnings(project_plan.warnings)
+    roles = {r.key: r.name.get(lang) for r in pb.roles}
     if as_json:
         print_json(project_plan.as_dict(lang, target))
         return
     labels = TARGET_LABELS[target]
-    counts = Table("kind", f"{target} record", "count", title="Records provisioning would create")
+    counts = Table(label(lang, "kind"), label(lang, "target_record", target=target), label(lang, "count"),
+                   title=label(lang, "records_title"))
     for kind, n in project_plan.counts().items():
-        counts.add_row(kind.replace("_", " "), labels[kind], str(n))
-    counts.add_row("[bold]total[/]", "", f"[bold]{len(project_plan.records)}[/]")
+        counts.add_row(label(lang, f"kind.{kind}"), labels[kind], str(n))
+    counts.add_row(f"[bold]{label(lang, 'total')}[/]", "", f"[bold]{len(project_plan.records)}[/]")
     console.print(counts)
 
-    root = Tree(f"[bold]{project_plan.project_name}[/] — {size}, {industry or 'no industry'}, "
-                f"{fmt_num(man_days)} man-days, contract {fmt_num(contract_amount)}")
+    name = project_plan.project_name if project.name else pb.name.get(lang)
+    size_name = next((p.name.get(lang) for p in pb.sizes if p.key == size), size)
+    industry_name = next((i.name.get(lang) for i in pb.industries if i.key == industry), industry)
+    root = Tree("[bold]" + escape(label(lang, "plan_root", name=name, size=size_name,
+                                        industry=industry_name or label(lang, "no_industry"),
+                                        man_days=fmt_num(man_days), amount=fmt_num(contract_amount)))
+                .replace(name, f"{name}[/]", 1))
     for phase in project_plan.by_kind("phase"):
         budget = fmt_num(phase.values["budget_man_days"])
-        branch = root.add(f"[bold]{escape(phase.name.get(lang))}[/] — {budget} man-days")
+        branch = root.add("[bold]" + escape(label(lang, "phase_budget", name=phase.name.get(lang), days=budget))
+                          .replace(" — ", "[/] — ", 1))
         for child in project_plan.children(phase.key):
             if child.kind == "gate":
-                hard = "[bold red]HARD[/] " if child.values["hard"] else ""
-                branch.add(f"{hard}[magenta]sign-off[/] {escape(child.name.get(lang))} ({child.values['signed_by']})")
+                hard = f"[bold red]{label(lang, 'hard')}[/] " if child.values["hard"] else ""
+                branch.add(f"{hard}[magenta]{label(lang, 'sign_off')}[/] {escape(child.name.get(lang))} "
+                           f"({escape(roles.get(child.values['signed_by'], child.values['signed_by']))})")
             else:
-                tag = "deliverable" if child.kind == "deliverable" else "check"
+                tag = label(lang, "deliverable" if child.kind == "deliverable" else "check")
                 branch.add(f"[dim]{tag}[/] {escape(child.name.get(lang))}")
-    payments = root.add("[bold]payment milestones[/]")
+    payments = root.add(f"[bold]{label(lang, 'payment_milestones')}[/]")
+    gate_names = {g.key: g.name.get(lang) for _, g in pb.gates()}
     for pm in project_plan.by_kind("payment_milestone"):
+        gate = pm.values["gate"]
+        on = label(lang, "on_gate", gate=gate_names.get(gate, gate)) if gate else label(lang, "on_signing")
         payments.add(f"{escape(pm.name.get(lang))}: {fmt_num(pm.values['amount'])} ({fmt_num(pm.values['percent'])} %)"
-                     + (f" on {pm.values['gate']}" if pm.values["gate"] else " on signing"))
+                     + escape(on))
     console.print(root)
-    console.print("[dim]dry run: nothing was written. Provision with "
-                  f"`playbook {target} provision ...` once a server is configured.[/]")
+    console.print(f"[dim]{escape(label(lang, 'plan_dry_run', target=target))}[/]")
 
 
 def _register_subcommands() -> None:

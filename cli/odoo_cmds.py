@@ -11,23 +11,28 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from cli.labels import label
 from cli.main import playbook_option, project_options
 from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json, print_warnings
+from cli.projects import name_option, new_project, project_option
 from connector.odoo.client import OdooClient
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
 from connector.odoo.provision import STEPS, Provisioner
 from connector.plan import KINDS, build_plan
 from connector.playbook.loader import load_playbook
-from connector.settings import load_settings
+from connector.settings import Settings, load_settings
 
 DRY_RUN_OPTION = click.option("--dry-run", is_flag=True,
                               help="Read the server and say what would change; write nothing.")
 
 
+def _settings(ctx: click.Context) -> Settings:
+    return load_settings((ctx.find_root().obj or {}).get("config"))
+
+
 def _client(ctx: click.Context) -> OdooClient:
-    root = ctx.find_root().obj or {}
-    return OdooClient.from_settings(load_settings(root.get("config")).odoo)
+    return OdooClient.from_settings(_settings(ctx).odoo)
 
 
 @click.group()
@@ -40,9 +45,10 @@ def odoo() -> None:
 
 
 @odoo.command()
+@LANG_OPTION
 @JSON_OPTION
 @click.pass_context
-def doctor(ctx: click.Context, as_json: bool) -> None:
+def doctor(ctx: click.Context, lang: str, as_json: bool) -> None:
     """Check URL, database, login, rights and the erp_playbook addon; say exactly what to fix.
 
     Exit code 0: ready; 1: works with warnings (e.g. no addon: plain projects); 2: cannot provision.
@@ -51,7 +57,7 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json(report.as_dict())
     else:
-        print_checks(report.checks, report.exit_code)
+        print_checks(report.checks, report.exit_code, lang)
     sys.exit(report.exit_code)
 
 
@@ -89,7 +95,8 @@ def install(ctx: click.Context, playbook_ref: str, no_playbook: bool, upgrade: b
 
 
 @odoo.command()
-@click.option("--project", "project_name", required=True, help="Project name (its code, a slug of it, keys the ids).")
+@project_option(required=True, extra="It prefixes the external ids, so re-runs find what exists.")
+@name_option
 @click.option("--customer", default=None, help="Customer (res.partner) name; created when not found.")
 @project_options
 @LANG_OPTION
@@ -97,17 +104,19 @@ def install(ctx: click.Context, playbook_ref: str, no_playbook: bool, upgrade: b
 @DRY_RUN_OPTION
 @JSON_OPTION
 @click.pass_context
-def provision(ctx: click.Context, project_name: str, customer: str | None, size: str, industry: str | None,
-              man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None, playbook_ref: str,
-              lang: str, batch_size: int, dry_run: bool, as_json: bool) -> None:
+def provision(ctx: click.Context, project_ref: str, project_name: str | None, customer: str | None, size: str,
+              industry: str | None, man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None,
+              playbook_ref: str, lang: str, batch_size: int, dry_run: bool, as_json: bool) -> None:
     """Create the project, phases, checklist, deliverables, gates and payment milestones in Odoo.
 
     Idempotent: rerunning creates only what is missing (never changes or deletes what exists), so a newer
     playbook adds its new items and an interrupted run can simply be run again.
     """
+    settings = _settings(ctx)
+    project = new_project(project_ref, project_name, settings)
     pb = load_playbook(playbook_ref)
     plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
-                      hours_per_day=hours_per_day, project_name=project_name)
+                      hours_per_day=hours_per_day, project_name=project.name, code=project.code)
     print_warnings(plan.warnings)
     client = _client(ctx)
     show_progress = not as_json and err_console.is_terminal
@@ -124,16 +133,17 @@ def provision(ctx: click.Context, project_name: str, customer: str | None, size:
         print_json({"project": {"code": plan.code, "name": plan.project_name}, **result.as_dict(),
                     "warnings": plan.warnings})
         return
-    verb = "would create" if dry_run else "created"
-    table = Table("kind", verb, "already there", "not representable",
-                  title=f"{plan.project_name} ({result.mode} Odoo, project id {result.project_id or '-'})")
+    verb = label(lang, "would_create" if dry_run else "created")
+    table = Table(label(lang, "kind"), verb, label(lang, "already_there"), label(lang, "not_representable"),
+                  title=label(lang, "odoo_title", name=plan.project_name, mode=result.mode,
+                              id=result.project_id or "-"))
     for kind in KINDS:
-        table.add_row(kind.replace("_", " "), str(result.created[kind]), str(result.existing[kind]),
+        table.add_row(label(lang, f"kind.{kind}"), str(result.created[kind]), str(result.existing[kind]),
                       str(result.skipped[kind]) if result.skipped[kind] else "")
     console.print(table)
     for note in result.unrepresented:
-        console.print(f"[yellow]not represented:[/] {escape(note)}")
+        console.print(f"[yellow]{label(lang, 'not_represented')}[/] {escape(note)}")
     if result.linked:
-        console.print(f"filled {result.linked} empty links left by an earlier run")
-    tail = "dry run: nothing was written" if dry_run else "rerun any time: only what is missing is added"
-    console.print(f"[dim]{result.rpc_calls} RPC calls; {tail}[/]")
+        console.print(label(lang, "filled_links", n=result.linked))
+    tail = label(lang, "rpc_tail_dry" if dry_run else "rpc_tail", n=result.rpc_calls)
+    console.print(f"[dim]{escape(tail)}[/]")

@@ -9,20 +9,44 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
 from connector.checks import Check
+from connector.redact import redact
 
 console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
+LANGS = ("en", "zh_TW", "zh_CN")
+
+
+class LangChoice(click.Choice):  # type: ignore[type-arg]
+    """en, zh_TW or zh_CN; also written zh-TW, zh_tw, zh-hant (Traditional) or zh-hans (Simplified)."""
+
+    ALIASES: ClassVar[dict[str, str]] = {"zh_hant": "zh_TW", "zh_hk": "zh_TW", "zh_hans": "zh_CN", "zh_sg": "zh_CN",
+                                         "english": "en", "en_us": "en", "en_gb": "en"}
+
+    def __init__(self) -> None:
+        super().__init__(LANGS)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        key = str(value).strip().replace("-", "_").lower()
+        for lang in LANGS:
+            if key == lang.lower():
+                return lang
+        if key in self.ALIASES:
+            return self.ALIASES[key]
+        self.fail(f"{value!r} is not a language of the playbook: use en, zh_TW (Traditional Chinese) or "
+                  "zh_CN (Simplified Chinese)", param, ctx)
+
+
 LANG_OPTION = click.option(
-    "--lang", type=click.Choice(["en", "zh_TW", "zh_CN"]), default="en", show_default=True,
-    help="Language of the playbook texts.",
+    "--lang", type=LangChoice(), default="en", show_default=True,
+    help="Language of the output, labels included: en, zh_TW or zh_CN.",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of tables.")
 
@@ -60,6 +84,19 @@ def print_json(data: Any) -> None:
     click.echo(to_json(data))
 
 
+def print_error(message: str, hint: str | None, exit_code: int, *, as_json: bool,
+                extra: dict[str, Any] | None = None) -> None:
+    """An error for people (stderr: ``error: ...`` and ``fix: ...``) or, with --json, for scripts: one JSON
+    object on stdout, ``{"ok": false, "error", "hint", "exit_code"}``, so stdout is always one JSON document."""
+    message, hint = redact(message), redact(hint) if hint else hint
+    if as_json:
+        print_json({"ok": False, "error": message, "hint": hint, "exit_code": exit_code, **(extra or {})})
+        return
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    if hint:
+        err_console.print(f"  [yellow]fix:[/] {escape(hint)}")
+
+
 def fmt_num(value: Decimal | float | int) -> str:
     """Numbers as people write them, thousands separated. A Decimal keeps exactly its digits (the same as
     ``--json`` shows, e.g. ``1,500,000.50``); floats lose trailing zeros and go to at most 2 decimals."""
@@ -77,15 +114,26 @@ def print_warnings(warnings: Iterable[str]) -> None:
         err_console.print(f"[yellow]warning:[/] {escape(line)}")
 
 
-CHECK_MARKS = {"ok": "[green]ok  [/]", "warn": "[yellow]warn[/]", "fail": "[bold red]FAIL[/]"}
-CHECK_VERDICTS = {0: "[green]ready to provision[/]", 1: "[yellow]usable, see the warnings[/]",
-                  2: "[bold red]not usable yet: fix the failures above[/]"}
+def name_config_file(text: str | None) -> str | None:
+    """"the config file" in a hint, made the path of the one in use (--config, PLAYBOOK_CONFIG or the default)."""
+    if not text or "the config file" not in text:
+        return text
+    from connector.settings import config_in_use
+
+    return text.replace("the config file", f"the config file {config_in_use().path}")
 
 
-def print_checks(checks: Iterable[Check], code: int) -> None:
+CHECK_STYLES = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+VERDICT_STYLES = {0: "green", 1: "yellow", 2: "bold red"}
+
+
+def print_checks(checks: Iterable[Check], code: int, lang: str = "en") -> None:
     """A doctor's checks, one line each with its fix, then the verdict that matches the exit code."""
+    from cli.labels import label
+
     for check in checks:
-        console.print(f"{CHECK_MARKS[check.status]} {escape(check.name)}: {escape(check.detail)}")
+        style = CHECK_STYLES[check.status]
+        console.print(f"[{style}]{label(lang, 'mark.' + check.status)}[/] {escape(check.name)}: {escape(check.detail)}")
         if check.fix and check.status != "ok":
-            console.print(f"      [yellow]fix:[/] {escape(check.fix)}")
-    console.print(CHECK_VERDICTS[code])
+            console.print(f"      [yellow]{label(lang, 'fix')}[/] {escape(name_config_file(check.fix) or '')}")
+    console.print(f"[{VERDICT_STYLES[code]}]{label(lang, f'verdict.{code}')}[/]")

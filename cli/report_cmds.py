@@ -13,6 +13,7 @@ import click
 
 from cli.main import playbook_option
 from cli.output import JSON_OPTION, LANG_OPTION, err_console, print_json
+from cli.projects import project_option
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraError
 from connector.odoo.records import OdooExecutor
@@ -56,8 +57,7 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def _options(func: Any) -> Any:
     options = [
-        click.option("--project", "project_ref", required=True,
-                     help="Project code (from the config file / provisioning), Odoo project name or id."),
+        project_option(required=True, extra="An Odoo project name or id also works for a project not configured."),
         click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
                      help="Output format (default: from the -o file's suffix, else md)."),
         click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -84,9 +84,9 @@ def _settings(ctx: click.Context) -> Settings:
 def _project_link(settings: Settings, *refs: str | None) -> ProjectLink | None:
     """The configured project (``[[projects]]``) a reference names: its code, Jira key or Odoo name."""
     for ref in refs:
-        for link in settings.projects:
-            if ref and ref in (link.code, link.jira_key, link.odoo_project):
-                return link
+        link = settings.find_project(ref)
+        if link is not None:
+            return link
     return None
 
 

@@ -22,7 +22,8 @@ FAILED_EXIT = 1
 
 @click.command(name="sync")
 @click.option("--project", "project_codes", multiple=True, metavar="CODE",
-              help="Only this project (code, Jira key or Odoo name); repeatable. Default: every [[projects]] entry.")
+              help="Only this project: its code (a configured Jira key or Odoo name naming one project also works); "
+                   "repeatable. Default: every [[projects]] entry.")
 @click.option("--dry-run", is_flag=True, help="Read both sides and report what would change; write nothing.")
 @click.option("--since", metavar="DATE", default=None,
               help="Re-read worklogs changed since DATE (2025-06-01 or 2025-06-01T18:00) instead of the cursor.")

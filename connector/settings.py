@@ -26,17 +26,34 @@ or ``--config`` point elsewhere. Secrets are ``SecretStr``: they print as ``****
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from connector import redact
+from connector.config_file import ConfigSource, unknown_keys, unknown_variables, variable_for
 from connector.errors import ConfigError
 from connector.numbers import HoursPerDay
+from connector.urls import url_problem, warn_if_insecure
+
+log = logging.getLogger(__name__)
+
+
+def _server_url(value: str) -> str:
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# http(s)://host[:port]: anything that cannot be a server is refused when the settings are read.
+ServerUrl = Annotated[str, AfterValidator(_server_url)]
 
 
 def default_config_path() -> Path:
@@ -52,7 +69,7 @@ def default_state_path() -> Path:
 class OdooSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = None
+    url: ServerUrl | None = None
     db: str | None = None
     user: str | None = None
     password: SecretStr | None = None
@@ -63,7 +80,7 @@ class OdooSettings(BaseModel):
 class JiraSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = None
+    url: ServerUrl | None = None
     user: str | None = None
     token: SecretStr | None = None
     deployment: Literal["cloud", "server"] = "cloud"
@@ -117,13 +134,58 @@ class Settings(BaseSettings):
         # The environment wins over the file (passed as init values, hence listed after env).
         return env_settings, init_settings
 
-    def project(self, code: str) -> ProjectLink:
+    def project(self, ref: str) -> ProjectLink:
+        """The ``[[projects]]`` entry ``ref`` names: its code, else its Jira key or Odoo project name (when only
+        one entry has it)."""
+        link = self.find_project(ref)
+        if link is None:
+            known = ", ".join(p.code for p in self.projects) or "none configured"
+            raise ConfigError(f"no project {ref!r} in the configuration (known codes: {known})",
+                              f"pass a project code, or add a [[projects]] table with code, odoo_project and/or "
+                              f"jira_key to {config_in_use().path}")
+        return link
+
+    def find_project(self, ref: str | None) -> ProjectLink | None:
+        """Like ``project`` but None when nothing matches; ambiguous references are still an error."""
+        if not ref:
+            return None
         for link in self.projects:
-            if code in (link.code, link.jira_key, link.odoo_project):
+            if link.code == ref:
                 return link
-        known = ", ".join(p.code for p in self.projects) or "none configured"
-        raise ConfigError(f"no project {code!r} in the configuration (known: {known})",
-                          "add a [[projects]] table with code, odoo_project and/or jira_key to the config file")
+        matches = [link for link in self.projects if ref in (link.jira_key, link.odoo_project)]
+        if len(matches) > 1:
+            codes = ", ".join(link.code for link in matches)
+            raise ConfigError(f"{ref!r} names more than one configured project ({codes})",
+                              "pass the project's code instead")
+        return matches[0] if matches else None
+
+
+_source: ConfigSource | None = None
+
+
+def config_in_use() -> ConfigSource:
+    """The configuration file the last ``load_settings`` read (or would read), for hints that name it."""
+    if _source is not None:
+        return _source
+    return _resolve(None)
+
+
+def use_config(config: Path | str | None) -> None:
+    """The file this run reads (the CLI calls it with --config), so that every hint names it."""
+    global _source
+    _source = _resolve(config)
+
+
+def _resolve(config: Path | str | None, origin: str | None = None) -> ConfigSource:
+    if config:
+        path = Path(config).expanduser()
+        env = os.environ.get("PLAYBOOK_CONFIG")
+        origin = origin or ("PLAYBOOK_CONFIG" if env and Path(env).expanduser() == path else "--config")
+    elif os.environ.get("PLAYBOOK_CONFIG"):
+        path, origin = Path(os.environ["PLAYBOOK_CONFIG"]).expanduser(), "PLAYBOOK_CONFIG"
+    else:
+        path, origin = default_config_path(), "default"
+    return ConfigSource(path, origin, path.is_file())
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -131,31 +193,96 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}", "fix the file's syntax (see the line named)") from None
+        raise ConfigError(f"{path}: not valid TOML: {exc}", f"fix the syntax of {path} at the line named") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc.strerror}",
-                          "check the path in PLAYBOOK_CONFIG / --config and its permissions") from None
+                          "check the path given by PLAYBOOK_CONFIG / --config and the file's permissions") from None
 
 
-def load_settings(config: Path | str | None = None) -> Settings:
-    """Settings from the config file (if any) with ``PLAYBOOK_*`` environment variables on top."""
-    explicit = config or os.environ.get("PLAYBOOK_CONFIG")
-    path = Path(explicit).expanduser() if explicit else default_config_path()
-    if explicit and not path.is_file():
-        raise ConfigError(f"the configuration file {path} does not exist",
-                          "create it (see `playbook --help`) or unset PLAYBOOK_CONFIG / drop --config")
-    data = _read_toml(path) if path.is_file() else {}
+def setting_name(loc: tuple[Any, ...], source: ConfigSource | None = None) -> str:
+    """Where the value at ``loc`` comes from: ``PLAYBOOK_ODOO_URL`` when that variable is set, else the file key."""
+    variable = variable_for(loc)
+    if variable:
+        return variable
+    parts = [str(p) for p in loc]
+    if len(parts) > 2 and parts[0] == "projects":
+        where = f"[[projects]] #{int(parts[1]) + 1} {'.'.join(parts[2:])}"
+    elif len(parts) > 1 and parts[0] in ("odoo", "jira", "sync"):
+        where = f"[{parts[0]}] {'.'.join(parts[1:])}"
+    else:
+        where = ".".join(parts)
+    return f"{(source or config_in_use()).path}: {where}"
+
+
+def load_settings(config: Path | str | None = None, origin: str | None = None) -> Settings:
+    """Settings from the config file (if any) with ``PLAYBOOK_*`` environment variables on top.
+
+    Unknown keys are refused (with the closest valid one); every error names the file or the variable to fix;
+    the secrets found are registered for masking in every log line (connector.redact).
+    """
+    global _source
+    source = _source = _resolve(config, origin)
+    path = source.path
+    if source.origin != "default" and not source.exists:
+        undo = "unset PLAYBOOK_CONFIG" if source.origin == "PLAYBOOK_CONFIG" else "drop --config"
+        raise ConfigError(f"the configuration file {path} (from {source.origin}) does not exist",
+                          f"create it (see `playbook --help`) or {undo}")
+    data = _read_toml(path) if source.exists else {}
+    unknown = list(unknown_keys(data, Settings))
+    if unknown:
+        valid = ", ".join(unknown[0].valid)
+        raise ConfigError(f"{path}: " + "; ".join(str(u) for u in unknown),
+                          f"correct or remove {'this key' if len(unknown) == 1 else 'these keys'} in {path} "
+                          f"(valid keys{' in ' + unknown[0].where if unknown[0].where else ''}: {valid})")
     try:
-        return Settings(**data)
+        settings = Settings(**data)
     except ValidationError as exc:
-        where = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_input=False)
-        )
-        raise ConfigError(f"{path}: invalid settings: {where}",
-                          "correct these keys in the file or the matching PLAYBOOK_* variables") from None
+        errors = exc.errors(include_input=False)
+        names = [setting_name(tuple(e["loc"]), source) for e in errors]
+        variables = sorted({n for n in names if n.startswith("PLAYBOOK_")})
+        places = [*variables, str(path)] if len(variables) < len(names) else variables
+        raise ConfigError("; ".join(f"{n}: {_explain(e)}" for n, e in zip(names, errors, strict=True)),
+                          f"correct the value{'s' if len(names) > 1 else ''} named in {' and '.join(places)}") from None
+    _register_secrets(settings)
+    for name, close in unknown_variables(Settings):
+        log.warning("%s is not a setting erp-playbook knows%s; it is ignored", name,
+                    f" (did you mean {close}?)" if close else "")
+    return settings
+
+
+def _explain(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "not a setting erp-playbook knows"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _register_secrets(settings: Settings) -> None:
+    odoo_pw = settings.odoo.password.get_secret_value() if settings.odoo.password else None
+    token = settings.jira.token.get_secret_value() if settings.jira.token else None
+    state_url = settings.sync.state_url.get_secret_value() if settings.sync.state_url else None
+    redact.register(odoo_pw, token, state_url)
+    redact.register_basic_auth(settings.jira.user, token)
+    redact.register_basic_auth(settings.odoo.user, odoo_pw)
 
 
 def require(value: object, name: str, env: str) -> None:
-    """Fail with a clear message when a needed setting is missing."""
-    if value in (None, ""):
-        raise ConfigError(f"{name} is not set", f"set {env} or add it to {default_config_path()}")
+    """Fail with a clear message when a needed setting is missing (or empty)."""
+    if value is None or str(value.get_secret_value() if isinstance(value, SecretStr) else value).strip() == "":
+        source = config_in_use()
+        section, _, key = env.removeprefix("PLAYBOOK_").lower().partition("_")
+        if value is not None and variable_for((section, key)):
+            raise ConfigError(f"{variable_for((section, key))}: {name} is empty",
+                              f"give it a value, or unset it to use {key} under [{section}] in {source.describe()}")
+        state = "is empty" if value is not None else "is not set"
+        raise ConfigError(f"{name} {state}",
+                          f"set {env}, or {key} under [{section}] in {source.describe()}")
+
+
+def require_url(value: str | None, name: str, env: str, verify_tls: bool = True) -> str:
+    """``require`` for a server URL, with a warning when credentials would cross the network unencrypted."""
+    require(value, name, env)
+    assert value is not None
+    section, _, key = env.removeprefix("PLAYBOOK_").lower().partition("_")
+    warn_if_insecure(value, setting_name((section, key)), verify_tls)
+    return value

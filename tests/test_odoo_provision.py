@@ -193,9 +193,12 @@ def test_cli_provision_without_settings_says_which_is_missing(runner: CliRunner,
 def test_cli_provision_json(runner: CliRunner, mini_playbook_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     odoo = FakeOdoo()
     monkeypatch.setattr("cli.odoo_cmds._client", lambda ctx: odoo)
-    args = ["odoo", "provision", "--project", "ACME ERP", "--size", "large", "--industry", "pharma",
-            "--man-days", "40", "--contract-amount", "1000", "--playbook", str(mini_playbook_path), "--json"]
+    args = ["odoo", "provision", "--project", "acme_erp", "--name", "ACME ERP", "--size", "large", "--industry",
+            "pharma", "--man-days", "40", "--contract-amount", "1000", "--playbook", str(mini_playbook_path), "--json"]
     first = json.loads(runner.invoke(cli, args).output)
-    second = json.loads(runner.invoke(cli, args).output)
-    assert first["created"]["gate"] == 2 and first["project"]["code"] == "acme_erp"
+    assert first["created"]["gate"] == 2 and first["project"] == {"code": "acme_erp", "name": "ACME ERP"}
+    # The older form (--project as the display name) still finds the same project, with a deprecation warning.
+    old = runner.invoke(cli, ["odoo", "provision", "--project", "ACME ERP", *args[6:]])
+    second = json.loads(old.stdout)
     assert sum(second["created"].values()) == 0 and second["existing"]["gate"] == 2
+    assert "deprecated: write --project acme_erp --name 'ACME ERP'" in old.stderr

@@ -19,7 +19,7 @@ from typing import Any
 import requests
 
 from connector.errors import ConfigError, ConnectorError
-from connector.settings import JiraSettings, require
+from connector.settings import JiraSettings, require, require_url
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class JiraAdapter:
         """Cloud: API token as basic auth with the account's e-mail. Data Center: personal access token (Bearer)."""
         from jira import JIRA
 
-        require(settings.url, "the Jira URL", "PLAYBOOK_JIRA_URL")
+        require_url(settings.url, "the Jira URL", "PLAYBOOK_JIRA_URL", settings.verify_tls)
         require(settings.token, "the Jira API token", "PLAYBOOK_JIRA_TOKEN")
         url = str(settings.url).rstrip("/")
         if not url.startswith(("https://", "http://")):

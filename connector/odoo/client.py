@@ -29,7 +29,7 @@ from connector.odoo.errors import (
     OdooDatabaseError,
     server_error,
 )
-from connector.settings import OdooSettings, require
+from connector.settings import OdooSettings, require, require_url
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ class OdooClient:
 
     @classmethod
     def from_settings(cls, settings: OdooSettings, **kwargs: Any) -> OdooClient:
-        require(settings.url, "the Odoo URL", "PLAYBOOK_ODOO_URL")
+        require_url(settings.url, "the Odoo URL", "PLAYBOOK_ODOO_URL", settings.verify_tls)
         require(settings.db, "the Odoo database", "PLAYBOOK_ODOO_DB")
         require(settings.user, "the Odoo user", "PLAYBOOK_ODOO_USER")
         require(settings.password, "the Odoo password or API key", "PLAYBOOK_ODOO_PASSWORD")

@@ -213,7 +213,11 @@ def test_the_cli_exits_non_zero_and_lists_the_refused_issues(env: CliRunner, fak
     result = env.invoke(cli, ["jira", "provision", "--project", "ACME", "--playbook", str(mini_playbook_path),
                               *SIZE, "--json"])
     assert result.exit_code != 0
-    assert "kickoff_meeting" in result.stderr and "cannot be set" in result.stderr
+    # --json: the error is one JSON document on stdout (docs/cli.md); what was kept is said on stderr
+    error = json.loads(result.stdout)
+    assert error["ok"] is False and error["exit_code"] == result.exit_code
+    assert "kickoff_meeting" in error["error"] and "cannot be set" in error["error"]
+    assert "created and kept" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -202,8 +202,8 @@ def test_cli_provision_dry_run_then_json(odoo_addon_db: OdooDatabase, runner: Cl
     for name, value in {"URL": odoo_addon_db.url, "DB": odoo_addon_db.name, "USER": "admin",
                         "PASSWORD": odoo_addon_db.password}.items():
         monkeypatch.setenv(f"PLAYBOOK_ODOO_{name}", value)
-    args = ["odoo", "provision", "--project", "Cli ERP", "--customer", "Cli Ltd", "--size", "medium",
-            "--man-days", "80", "--contract-amount", "800000"]
+    args = ["odoo", "provision", "--project", "cli_erp", "--name", "Cli ERP", "--customer", "Cli Ltd",
+            "--size", "medium", "--man-days", "80", "--contract-amount", "800000"]
     dry = runner.invoke(cli, [*args, "--dry-run"])
     assert dry.exit_code == 0 and "would create" in dry.output and "nothing was written" in dry.output
     done = json.loads(runner.invoke(cli, [*args, "--json"]).output)

@@ -1,0 +1,113 @@
+"""The command line's own words (table headers, verdicts, summaries) in en, zh_TW and zh_CN.
+
+The playbook's texts carry their own translations; these are the labels around them, so that ``--lang zh_TW``
+output is Chinese throughout. One entry per label: ``key: (en, zh_TW, zh_CN)``, like connector/reports/i18n.py.
+"""
+
+from __future__ import annotations
+
+_LABELS: dict[str, tuple[str, str, str]] = {
+    # show
+    "phase": ("phase", "階段", "阶段"),
+    "budget": ("budget", "預算", "预算"),
+    "checklist": ("checklist", "檢核項目", "检查项"),
+    "gates_signed_by": ("gates (signed by)", "簽核關卡（簽核人）", "签字关口（签字人）"),
+    "checklist_only": ("checklist only", "僅檢核項目", "仅检查项"),
+    "hard": ("HARD", "硬性", "硬性"),
+    "payment_milestone": ("payment milestone", "付款里程碑", "付款里程碑"),
+    "share": ("share", "比例", "比例"),
+    "falls_due_on": ("falls due on", "到期條件", "到期条件"),
+    "grace": ("grace", "寬限", "宽限"),
+    "contract_signing": ("contract signing", "合約簽訂", "合同签订"),
+    "plus_days": ("{due} + {days} days", "{due} + {days} 天", "{due} + {days} 天"),
+    "days": ("{days} days", "{days} 天", "{days} 天"),
+    # plan
+    "kind": ("kind", "類型", "类型"),
+    "target_record": ("{target} record", "{target} 記錄", "{target} 记录"),
+    "count": ("count", "數量", "数量"),
+    "total": ("total", "合計", "合计"),
+    "records_title": ("Records provisioning would create", "建置將建立的記錄", "部署将创建的记录"),
+    "no_industry": ("no industry", "無產業範本", "无行业模板"),
+    "plan_root": ("{name} — {size}, {industry}, {man_days} man-days, contract {amount}",
+                  "{name} — {size}，{industry}，{man_days} 人天，合約 {amount}",
+                  "{name} — {size}，{industry}，{man_days} 人天，合同 {amount}"),
+    "phase_budget": ("{name} — {days} man-days", "{name} — {days} 人天", "{name} — {days} 人天"),
+    "sign_off": ("sign-off", "簽核", "签字"),
+    "deliverable": ("deliverable", "交付物", "交付物"),
+    "check": ("check", "檢核", "检查"),
+    "payment_milestones": ("payment milestones", "付款里程碑", "付款里程碑"),
+    "on_gate": (" on {gate}", "，於 {gate}", "，于 {gate}"),
+    "on_signing": (" on signing", "，於簽約時", "，于签约时"),
+    "plan_dry_run": ("dry run: nothing was written. Provision with `playbook {target} provision ...` once a server "
+                     "is configured.",
+                     "試算：未寫入任何資料。設定伺服器後以 `playbook {target} provision ...` 建置。",
+                     "试算：未写入任何数据。配置服务器后用 `playbook {target} provision ...` 部署。"),
+    # kinds of records
+    "kind.project": ("project", "專案", "项目"),
+    "kind.phase": ("phase", "階段", "阶段"),
+    "kind.deliverable": ("deliverable", "交付物", "交付物"),
+    "kind.checklist_item": ("checklist item", "檢核項目", "检查项"),
+    "kind.gate": ("gate", "簽核關卡", "签字关口"),
+    "kind.payment_milestone": ("payment milestone", "付款里程碑", "付款里程碑"),
+    # provisioning summaries
+    "created": ("created", "已建立", "已创建"),
+    "would_create": ("would create", "將建立", "将创建"),
+    "already_there": ("already there", "已存在", "已存在"),
+    "not_representable": ("not representable", "無法表示", "无法表示"),
+    "odoo_title": ("{name} ({mode} Odoo, project id {id})", "{name}（{mode} Odoo，專案 id {id}）",
+                   "{name}（{mode} Odoo，项目 id {id}）"),
+    "not_represented": ("not represented:", "未表示：", "未表示："),
+    "filled_links": ("filled {n} empty links left by an earlier run", "已補上前次執行留下的 {n} 個空連結",
+                     "已补上前次运行留下的 {n} 个空链接"),
+    "rpc_tail_dry": ("{n} RPC calls; dry run: nothing was written", "{n} 次 RPC 呼叫；試算：未寫入任何資料",
+                     "{n} 次 RPC 调用；试算：未写入任何数据"),
+    "rpc_tail": ("{n} RPC calls; rerun any time: only what is missing is added",
+                 "{n} 次 RPC 呼叫；可隨時重新執行：只補上缺少的部分",
+                 "{n} 次 RPC 调用；可随时重新运行：只补上缺少的部分"),
+    "jira_title": ("Jira project {key}", "Jira 專案 {key}", "Jira 项目 {key}"),
+    "created_line": ("created", "已建立", "已创建"),
+    "note": ("note", "注意", "注意"),
+    "obsolete": ("not in the playbook any more (left untouched):", "已不在方法論中（保持不變）：",
+                 "已不在方法论中（保持不变）："),
+    "issues_created": ("{n} issue(s) created, {requests} requests", "已建立 {n} 個議題，{requests} 次請求",
+                       "已创建 {n} 个问题，{requests} 次请求"),
+    "up_to_date": (" — nothing to do, the project is up to date", " — 無需變更，專案已是最新",
+                   " — 无需变更，项目已是最新"),
+    "jira_dry_head": ("{name} → Jira project {key} ({playbook} {version}, code {code})",
+                      "{name} → Jira 專案 {key}（{playbook} {version}，代碼 {code}）",
+                      "{name} → Jira 项目 {key}（{playbook} {version}，代码 {code}）"),
+    "ensured": ("Ensured on the site (created when missing): issue types {types}; fields {fields}; workflow {workflow}",
+                "確保站台上存在（缺少時建立）：議題類型 {types}；欄位 {fields}；工作流程 {workflow}",
+                "确保站点上存在（缺少时创建）：问题类型 {types}；字段 {fields}；工作流 {workflow}"),
+    "issue_type": ("issue type", "議題類型", "问题类型"),
+    "summary": ("summary", "摘要", "摘要"),
+    "parent": ("parent", "上層", "上级"),
+    "values": ("values", "數值", "数值"),
+    "issues_title": ("Issues (skipped when already there)", "議題（已存在者略過）", "问题（已存在者跳过）"),
+    "jira_dry_tail": ("dry run: no request sent. {n} issues in {bulk} bulk requests.",
+                      "試算：未送出任何請求。{n} 個議題，分 {bulk} 次批次請求。",
+                      "试算：未发送任何请求。{n} 个问题，分 {bulk} 次批量请求。"),
+    # doctors
+    "mark.ok": ("ok  ", "正常", "正常"),
+    "mark.warn": ("warn", "警告", "警告"),
+    "mark.fail": ("FAIL", "失敗", "失败"),
+    "fix": ("fix:", "修正：", "修正："),
+    "verdict.0": ("ready to provision", "可以建置", "可以部署"),
+    "verdict.1": ("usable, see the warnings", "可用，請看警告", "可用，请看警告"),
+    "verdict.2": ("not usable yet: fix the failures above", "尚不可用：請先修正上列失敗項目",
+                  "尚不可用：请先修正上列失败项"),
+}
+_INDEX = {"en": 0, "zh_TW": 1, "zh_CN": 2}
+
+
+def label(lang: str, name: str, /, **params: object) -> str:
+    text = _LABELS[name][_INDEX.get(lang, 0)]
+    return text.format(**params) if params else text
+
+
+def label_keys() -> list[str]:
+    return list(_LABELS)
+
+
+def all_languages(key: str) -> tuple[str, str, str]:
+    return _LABELS[key]
