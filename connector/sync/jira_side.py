@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from connector.jira.search import search_issues
+from connector.jira.adapter import JiraError
+from connector.jira.search import search_issues, wrong_shape
 from connector.sync.ports import JiraPort
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,15 @@ class JiraSide:
     def changed_pages(self, feed: str, since: int) -> Iterator[tuple[list[int], int]]:
         """(worklog ids, cursor to resume from) per page of ``worklog/updated`` or ``worklog/deleted``, oldest first."""
         params: dict[str, Any] = {"since": since}
+        path = f"{self.api}/worklog/{feed}"
         while True:
-            data = self.jira.request("GET", f"{self.api}/worklog/{feed}", params=params) or {}
-            ids = [int(v["worklogId"]) for v in data.get("values") or []]
+            data = self.jira.request("GET", path, params=params)
+            values = data.get("values") if isinstance(data, dict) else None
+            if (not isinstance(values, list) or "lastPage" not in data
+                    or not all(isinstance(v, dict) and "worklogId" in v for v in values)
+                    or (values and "until" not in data)):
+                raise wrong_shape(self.jira, f"GET {path}", "a page of the worklog feed", data)
+            ids = [int(v["worklogId"]) for v in values]
             until = int(data.get("until") or params["since"])
             next_since = _since_of(data.get("nextPage"))
             if next_since is not None and next_since <= params["since"]:
@@ -71,11 +78,34 @@ class JiraSide:
             params = {"since": next_since}
 
     def worklogs(self, ids: list[int]) -> list[dict[str, Any]]:
+        """Every worklog of ``ids``, or an error: a page that comes back short is asked again for the missing ones
+        once, and is an error if they are still missing (the cursor then stays where it was)."""
         out: list[dict[str, Any]] = []
         for i in range(0, len(ids), WORKLOG_LIST_MAX):
             chunk = ids[i:i + WORKLOG_LIST_MAX]
-            out += self.jira.request("POST", f"{self.api}/worklog/list", json={"ids": chunk}) or []
+            got = self._worklog_list(chunk)
+            missing = [wid for wid in chunk if wid not in got]
+            if missing:
+                log.warning("worklog/list returned %d of the %d worklogs asked for: asking again for %d",
+                            len(chunk) - len(missing), len(chunk), len(missing))
+                got.update(self._worklog_list(missing))
+                missing = [wid for wid in chunk if wid not in got]
+            if missing:
+                shown = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
+                raise JiraError(
+                    f"POST {self.api}/worklog/list: Jira returned {len(chunk) - len(missing)} of the {len(chunk)} "
+                    f"worklogs the feed named, twice (missing: {shown}); nothing of this page was written",
+                    "run again (a worklog deleted meanwhile drops out of the feed); if it persists, the sync user may "
+                    "not see every worklog the feed lists: `playbook jira doctor` checks its permissions")
+            out += [got[wid] for wid in chunk]
         return out
+
+    def _worklog_list(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        path = f"{self.api}/worklog/list"
+        data = self.jira.request("POST", path, json={"ids": ids})
+        if not isinstance(data, list) or not all(isinstance(w, dict) and "id" in w and "issueId" in w for w in data):
+            raise wrong_shape(self.jira, f"POST {path}", "a list of worklogs", data)
+        return {int(w["id"]): w for w in data}
 
     # -- issues -------------------------------------------------------------------------------------
     def issues_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -84,6 +114,9 @@ class JiraSide:
         for i in range(0, len(wanted), ID_BATCH):
             jql = f"id in ({','.join(wanted[i:i + ID_BATCH])})"
             for issue in self.search(jql, ["parent", "project", "issuetype"]):
+                if not ((issue.get("fields") or {}).get("project") or {}).get("key"):
+                    # Routed by its project: without one, its worklogs would be ignored as another project's.
+                    raise wrong_shape(self.jira, f"POST {self.api}/search", "issues with their project", issue)
                 found[str(issue["id"])] = issue
         return found
 
@@ -104,7 +137,9 @@ class JiraSide:
     # -- fields and edits ---------------------------------------------------------------------------
     def discover_fields(self) -> dict[str, Any]:
         """Field ids by logical name (cacheable JSON), found by their display names."""
-        all_fields = self.jira.request("GET", f"{self.api}/field") or []
+        all_fields = self.jira.request("GET", f"{self.api}/field")
+        if not isinstance(all_fields, list):
+            raise wrong_shape(self.jira, f"GET {self.api}/field", "a list of fields", all_fields)
         by_name: dict[str, list[dict[str, Any]]] = {}
         for f in all_fields:
             by_name.setdefault(str(f.get("name", "")).strip().lower(), []).append(f)
