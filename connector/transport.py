@@ -75,7 +75,7 @@ def describe_transport_error(exc: BaseException) -> str:
     if kind == "refused":
         if any(isinstance(e, urllib3.exceptions.NameResolutionError) for e in chain):
             return "the host name does not resolve"
-        return "the connection was refused: nothing listens at that address and port"
+        return "connection refused: nothing listens at that address and port"
     if kind == "not_sent":
         return "the connection could not be opened in time"
     if kind == "tls":

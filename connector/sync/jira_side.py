@@ -6,11 +6,12 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from connector.jira.adapter import JiraError
-from connector.jira.search import search_issues, wrong_shape
+from connector.jira.search import search_issues, search_page, wrong_shape
 from connector.sync.ports import JiraPort
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,19 @@ class JiraSide:
                     raise wrong_shape(self.jira, f"POST {self.api}/search", "issues with their project", issue)
                 found[str(issue["id"])] = issue
         return found
+
+    def first_created(self, project_key: str) -> int | None:
+        """When the oldest issue of the Jira project was created (epoch ms); None for a project without issues."""
+        body = {"jql": f'project = "{project_key}" ORDER BY created ASC', "fields": ["created"], "maxResults": 1}
+        path = f"{self.api}/search/jql" if self.api.endswith("/3") else f"{self.api}/search"
+        issues = search_page(self.jira, path, body)["issues"]
+        if not issues:
+            return None
+        created = (issues[0].get("fields") or {}).get("created")
+        try:
+            return int(datetime.fromisoformat(str(created)).timestamp() * 1000)
+        except ValueError:
+            raise wrong_shape(self.jira, f"POST {path}", "issues with their creation date", issues[0]) from None
 
     def tracked_issues(self, project_keys: list[str]) -> list[dict[str, Any]]:
         """The phase epics and payment-milestone issues of these Jira projects."""
