@@ -253,3 +253,10 @@ def test_a_bad_answer_is_not_a_value() -> None:
     response.status_code, response._content = 200, b"   "
     with pytest.raises(BadAnswer, match="empty body"):
         read_json(response)
+
+
+def test_an_odoo_search_read_answered_with_null_is_not_no_records(odoo: OdooClient,
+                                                                  rsps: responses.RequestsMock) -> None:
+    rsps.post(f"{ODOO}/jsonrpc", **_result(None))
+    with pytest.raises(ConnectorError, match=r"line\.search_read with NoneType, not a list"):
+        odoo.search_read("account.analytic.line", [], ["id"])

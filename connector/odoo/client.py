@@ -163,7 +163,8 @@ class _Http:
                 hint = (f"{SETTINGS_HINT}: the root URL of Odoo itself, not a login page or proxy in front of it"
                         if not bad.retry else "the connection to Odoo is unreliable or Odoo is struggling; "
                         "run the same command again (it reads what exists before it writes)")
-                raise OdooConnectionError(f"{where}: Odoo answered {bad.what}", hint) from None
+                applied = "" if safe else "; the change may or may not have been applied"
+                raise OdooConnectionError(f"{where}: Odoo answered {bad.what}{applied}", hint) from None
 
     def _wait(self, delay: float, where: str, why: str, attempt: int) -> None:
         log.warning("%s: %s; waiting %.1f s before attempt %d of %d", where, why, delay, attempt + 1,
@@ -371,7 +372,14 @@ class OdooClient:
             self.db, self.uid, self._password.get_secret_value(), model, method, list(args), kwargs)
 
     def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
-        return list(self.execute(model, "search_read", domain, fields, **kw) or [])
+        rows = self.execute(model, "search_read", domain, fields, **kw)
+        if not isinstance(rows, list):  # never "no records": the sync would create what exists, or skip what does not
+            raise OdooConnectionError(
+                f"{public_url(self.url)} answered {model}.search_read with {type(rows).__name__}, "
+                "not a list of records",
+                f"{SETTINGS_HINT}: the root URL of Odoo itself, not something in front of it; run with -vv",
+            )
+        return rows
 
     def create(self, model: str, vals_list: list[dict[str, Any]], **kw: Any) -> list[int]:
         """Batched create: one call for the whole list."""

@@ -322,7 +322,7 @@ class SyncEngine:
         except ConnectorError as exc:
             if employees:
                 self.directory.forget()  # an employee may have been archived since it was cached
-            result.fail(f"writing timesheets failed: {exc.message}")
+            result.fail(f"writing timesheets failed: {exc.message}" + (f" (fix: {exc.hint})" if exc.hint else ""))
 
     def _conflict(self, p: _Project, worklog_id: str, key: str, what: str, row: dict[str, Any]) -> None:
         if worklog_id in p.conflicts:  # --full meets a deletion twice: in the feed and in the reconcile
