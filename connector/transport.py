@@ -18,6 +18,7 @@ never an empty result: ``read_json`` says what came back.
 
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import re
@@ -97,7 +98,8 @@ def describe_transport_error(exc: BaseException) -> str:
 
 # Every exception a request through ``requests`` can raise for a fault on the wire (not a programming error).
 TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
-    requests.exceptions.RequestException, urllib3.exceptions.HTTPError, ConnectionError, TimeoutError,
+    requests.exceptions.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, ConnectionError,
+    TimeoutError,
 )
 
 

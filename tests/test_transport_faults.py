@@ -260,3 +260,12 @@ def test_an_odoo_search_read_answered_with_null_is_not_no_records(odoo: OdooClie
     rsps.post(f"{ODOO}/jsonrpc", **_result(None))
     with pytest.raises(ConnectorError, match=r"line\.search_read with NoneType, not a list"):
         odoo.search_read("account.analytic.line", [], ["id"])
+
+
+@needs_spec
+def test_a_create_answered_with_an_empty_201_may_have_been_applied(jira: JiraAdapter,
+                                                                    contract: responses.RequestsMock) -> None:
+    contract.post(f"{JIRA}/rest/api/3/issue", status=201, body="")
+    with pytest.raises(ConnectorError, match="201 with an empty body; the change may or may not have been applied"):
+        jira.request("POST", "/rest/api/3/issue", json=ISSUE)
+    assert len(contract.calls) == 1

@@ -144,13 +144,16 @@ class JiraAdapter:
                 continue
             if not response.ok:
                 raise self._error(response, where)
-            if response.status_code == 204 or (not reads and not response.content.strip()):
+            # A write may answer without a body (a property set: 200/201; a transition: 204), but never a POST's 201
+            # Created: an empty one is an answer cut before its headers ended.
+            created = method == "POST" and response.status_code == 201
+            if response.status_code == 204 or (not reads and not created and not response.content.strip()):
                 return None
             try:
                 return read_json(response)
             except BadAnswer as bad:
                 if not (bad.retry and reads):
-                    raise self._bad_answer(bad, where) from None
+                    raise self._bad_answer(bad, where, applied=not reads) from None
                 delay = budget.delay(attempt)
                 if delay is None:
                     raise self._bad_answer(bad, where, attempt) from None
@@ -174,8 +177,9 @@ class JiraAdapter:
                          "check PLAYBOOK_JIRA_URL (scheme, host, port) and that Jira runs; a re-run resumes where "
                          "this one stopped")
 
-    def _bad_answer(self, bad: BadAnswer, where: str, attempts: int = 1) -> JiraError:
+    def _bad_answer(self, bad: BadAnswer, where: str, attempts: int = 1, *, applied: bool = False) -> JiraError:
         tried = f" ({attempts} attempts)" if attempts > 1 else ""
+        tried += "; the change may or may not have been applied" if applied else ""
         hint = ("something between here and Jira answers instead of it (a login page, a proxy): check "
                 "PLAYBOOK_JIRA_URL points at Jira itself" if not bad.retry else
                 "the connection to Jira is unreliable or Jira is struggling; run again (a re-run resumes where this "
