@@ -2,9 +2,10 @@
 
 ``StandIn`` is a small threaded HTTP server on 127.0.0.1 in front of an *app* (method, path, headers, body) ->
 (status, headers, body): the contract-checked ``JiraFake`` (``jira_app``), the in-memory ``OdooFake`` speaking
-JSON-RPC (``odoo_app``), or a live Odoo it forwards to (``forward_app``, a proxy). The app always runs first, so a
-cut answer is one the server *applied*; then the answer goes out whole or cut at one of ``CUTS``:
+JSON-RPC (``odoo_app``), or a live Odoo it forwards to (``forward_app``, a proxy). Except for ``dropped``, the app
+runs first, so a cut answer is one the server *applied*; then the answer goes out whole or cut at one of ``CUTS``:
 
+- ``dropped``: the connection is closed before the request is applied (nothing answers, nothing changed);
 - ``status``: inside the status line (the client sees the connection drop: RemoteDisconnected / BadStatusLine);
 - ``headers``: inside the headers (http.client then reads a 200 with an empty body: the silent-loss case of #15);
 - ``body``: half the body announced by Content-Length (urllib3: IncompleteRead, requests: ChunkedEncodingError);
@@ -32,7 +33,7 @@ import requests
 from connector.errors import ConnectorError
 from tests.sync.fakes import BASE, JiraFake, OdooFake
 
-CUTS = ("status", "headers", "body", "chunk", "unframed", "html")
+CUTS = ("dropped", "status", "headers", "body", "chunk", "unframed", "html")
 LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Sign in - Corporate SSO</title></head><body>Sign in</body></html>"
 REPO = Path(__file__).resolve().parents[2]
 App = Callable[[str, str, dict[str, str], bytes], tuple[int, dict[str, str], bytes]]
@@ -105,6 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         cut = self.owner.take(self.command, self.path, body)
+        if cut == "dropped":
+            self.close_connection = True
+            return
         status, headers, payload = self.owner.app(self.command, self.path, dict(self.headers.items()), body)
         self._answer(status, headers, payload, cut)
 
