@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import requests
 import responses
+import urllib3
 
 from connector.errors import ConfigError, ConnectorError
 from connector.odoo.client import OdooClient
@@ -113,7 +114,8 @@ def test_wrong_password_says_so_without_the_password(rsps: responses.RequestsMoc
 
 
 def test_unreachable_server(rsps: responses.RequestsMock) -> None:
-    rsps.add(responses.POST, f"{URL}/jsonrpc", body=requests.exceptions.ConnectionError("refused"))
+    refused = urllib3.exceptions.NewConnectionError(None, "[Errno 111] Connection refused")  # type: ignore[arg-type]
+    rsps.add(responses.POST, f"{URL}/jsonrpc", body=requests.exceptions.ConnectionError(refused))
     with pytest.raises(OdooConnectionError, match=r"cannot connect to Odoo at https://erp\.example\.com"):
         client().connect()
 

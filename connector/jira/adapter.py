@@ -10,7 +10,6 @@ its own retry loop sleeps without a bound we control. Paths are built with ``api
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
@@ -20,13 +19,21 @@ import requests
 
 from connector.errors import ConfigError, ConnectorError
 from connector.settings import JiraSettings, require, require_url
+from connector.transport import (
+    TRANSPORT_ERRORS,
+    WAIT_BUDGET,
+    BadAnswer,
+    Budget,
+    describe_transport_error,
+    read_json,
+    transport_kind,
+)
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # POSTs that only read: safe to send again after a 5xx or a read timeout.
 READ_ONLY_POSTS = ("/search/jql", "/worklog/list", "/issue/bulkfetch", "/search/approximate-count")
-MAX_RETRY_AFTER = 600.0
 
 
 class JiraError(ConnectorError):
@@ -87,15 +94,20 @@ class JiraAdapter:
     # --- requests -------------------------------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                 json: Any = None) -> Any:
-        """One REST call; the decoded JSON body (None when empty).
+        """One REST call; the decoded JSON body (None for a write answered without a body).
 
-        429, 5xx, timeouts and dropped connections are retried with exponential back-off (honouring
-        ``Retry-After``), up to ``max_retries`` times; then a ConnectorError names the endpoint.
+        429, 502-504, timeouts and cut connections are retried with exponential back-off (honouring
+        ``Retry-After``), up to ``max_retries`` times and ``transport.WAIT_BUDGET`` seconds of waiting; each wait is
+        announced on stderr. A refused connection is not retried. A read answered with an empty, cut or non-JSON
+        body is an error of that request (retried like a cut connection), never an empty result.
         """
-        where = f"{method.upper()} {path}"
-        # A create that failed with a 5xx or timed out while reading the answer may have been applied: sending it
-        # again could duplicate issues. Only a 429 or a connection never made is retried for those.
-        replayable = method.upper() != "POST" or path.endswith(READ_ONLY_POSTS)
+        method = method.upper()
+        where = f"{method} {path} on {self.base_url}"
+        # A create that failed with a 5xx or whose connection broke after it was sent may have been applied: sending
+        # it again could duplicate issues. Only a 429 or a connection never made is retried for those.
+        replayable = method != "POST" or path.endswith(READ_ONLY_POSTS)
+        reads = method == "GET" or (method == "POST" and replayable)
+        budget = Budget(self.max_retries, self.backoff, self.max_delay)
         attempt = 0
         while True:
             attempt += 1
@@ -103,43 +115,83 @@ class JiraAdapter:
             try:
                 # requests.Session.request, not the client's ResilientSession.request: its retry loop is not ours.
                 response = requests.Session.request(
-                    self.session, method.upper(), self.base_url + path, params=params, json=json,
-                    timeout=self.timeout,
+                    self.session, method, self.base_url + path, params=params, json=json, timeout=self.timeout,
                 )
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                sent = not isinstance(exc, requests.ConnectTimeout) and isinstance(exc, requests.Timeout)
-                if sent and not replayable:
-                    raise JiraError(
-                        f"{where}: Jira did not answer in time; the change may or may not have been applied",
-                        "run the same command again: it reads what exists first and creates only what is missing",
-                    ) from None
-                if attempt > self.max_retries:
-                    raise JiraError(
-                        f"{where}: Jira did not answer after {attempt} attempts ({type(exc).__name__})",
-                        "check PLAYBOOK_JIRA_URL, the network and https://status.atlassian.com, then run again "
-                        "(a re-run resumes where this one stopped)",
-                    ) from None
-                self._wait(attempt, None, where, type(exc).__name__)
+            except TRANSPORT_ERRORS as exc:
+                kind, what = transport_kind(exc), describe_transport_error(exc)
+                if kind in ("tls", "refused", "invalid"):
+                    raise self._unreachable(kind, what, where) from None
+                if kind == "cut" and not replayable:
+                    raise JiraError(f"{where}: {what}; the change may or may not have been applied",
+                                    "run the same command again: it reads what exists first and creates only what is "
+                                    "missing") from None
+                delay = budget.delay(attempt)
+                if delay is None:
+                    raise JiraError(f"{where}: Jira did not answer after {attempt} attempts "
+                                    f"({type(exc).__name__}: {what})",
+                                    "check PLAYBOOK_JIRA_URL, the network and https://status.atlassian.com, then run "
+                                    "again (a re-run resumes where this one stopped)") from None
+                self._wait(delay, where, what, attempt)
                 continue
             if response.status_code in RETRY_STATUSES:
-                if attempt > self.max_retries or (response.status_code != 429 and not replayable):
-                    raise self._give_up(response, where, attempt)
-                self._wait(attempt, response.headers.get("Retry-After"), where, str(response.status_code))
+                retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+                delay = None
+                if response.status_code == 429 or replayable:
+                    delay = budget.delay(attempt, retry_after)
+                if delay is None:
+                    raise self._give_up(response, where, attempt, retry_after)
+                self._wait(delay, where, f"Jira answered {response.status_code} {response.reason}", attempt)
                 continue
-            if response.ok:
-                return _decode(response)
-            raise self._error(response, where)
+            if not response.ok:
+                raise self._error(response, where)
+            # A write may answer without a body (a property set: 200/201; a transition: 204), but never a POST's 201
+            # Created: an empty one is an answer cut before its headers ended.
+            created = method == "POST" and response.status_code == 201
+            if response.status_code == 204 or (not reads and not created and not response.content.strip()):
+                return None
+            try:
+                return read_json(response)
+            except BadAnswer as bad:
+                if not (bad.retry and reads):
+                    raise self._bad_answer(bad, where, applied=not reads) from None
+                delay = budget.delay(attempt)
+                if delay is None:
+                    raise self._bad_answer(bad, where, attempt) from None
+                self._wait(delay, where, f"Jira answered {bad.what}", attempt)
 
-    def _wait(self, attempt: int, retry_after: str | None, where: str, why: str) -> None:
-        delay = _retry_after_seconds(retry_after)
-        if delay is None:
-            delay = min(self.backoff * 2 ** (attempt - 1) * (1 + random.random() / 4), self.max_delay)
-        else:
-            delay = min(delay, MAX_RETRY_AFTER)  # Jira's own figure, bounded against a broken header
-        log.info("%s: %s, retrying in %.1f s (attempt %d of %d)", where, why, delay, attempt, self.max_retries)
+    def _wait(self, delay: float, where: str, why: str, attempt: int) -> None:
+        # Said without -v: an unattended run that seems to hang should say why in its log.
+        log.warning("%s: %s; waiting %.1f s before attempt %d of %d", where, why, delay, attempt + 1,
+                    self.max_retries + 1)
         self.sleep(delay)
 
-    def _give_up(self, response: requests.Response, where: str, attempts: int) -> JiraError:
+    def _unreachable(self, kind: str, what: str, where: str) -> JiraError:
+        if kind == "tls":
+            return JiraError(f"{where}: {what}",
+                             "install the site's CA certificate (REQUESTS_CA_BUNDLE), or for a test server only set "
+                             "verify_tls = false under [jira]")
+        if kind == "invalid":
+            return JiraError(f"{where}: the Jira URL cannot be used ({what})",
+                             "set PLAYBOOK_JIRA_URL like https://example.atlassian.net")
+        return JiraError(f"{where}: cannot reach Jira: {what}",
+                         "check PLAYBOOK_JIRA_URL (scheme, host, port) and that Jira runs; a re-run resumes where "
+                         "this one stopped")
+
+    def _bad_answer(self, bad: BadAnswer, where: str, attempts: int = 1, *, applied: bool = False) -> JiraError:
+        tried = f" ({attempts} attempts)" if attempts > 1 else ""
+        tried += "; the change may or may not have been applied" if applied else ""
+        hint = ("something between here and Jira answers instead of it (a login page, a proxy): check "
+                "PLAYBOOK_JIRA_URL points at Jira itself" if not bad.retry else
+                "the connection to Jira is unreliable or Jira is struggling; run again (a re-run resumes where this "
+                "one stopped and reads nothing twice)")
+        return JiraError(f"{where}: Jira answered {bad.what}{tried}", hint, status=None)
+
+    def _give_up(self, response: requests.Response, where: str, attempts: int,
+                 retry_after: float | None = None) -> JiraError:
+        if retry_after is not None and retry_after > WAIT_BUDGET:
+            return JiraError(f"{where}: Jira answered {response.status_code} and asks to wait {retry_after:.0f} s "
+                             f"(Retry-After), more than the {WAIT_BUDGET:.0f} s one request may wait",
+                             "run again later; a re-run resumes where this one stopped", status=response.status_code)
         if response.status_code == 429:
             return JiraError(f"{where}: Jira kept rate-limiting the requests (429 after {attempts} attempts)",
                              "wait a few minutes and run again; a re-run resumes where this one stopped",

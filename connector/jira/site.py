@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from connector.jira.binding import RequestsJira
+from connector.jira.search import wrong_shape
 from connector.jira.templates import FieldTemplate, IssueTypeTemplate
 
 # The v3 custom-field type (fields.yaml `type`) -> the schema type `/field` reports and edits take.
@@ -38,8 +39,16 @@ def _named(items: Iterable[dict[str, Any]], name: str) -> list[dict[str, Any]]:
 
 
 # --- issue types -------------------------------------------------------------------------------------------
+def _read_list(jira: RequestsJira, path: str, what: str) -> list[dict[str, Any]]:
+    """A list endpoint's answer; anything else is an error of that request, never "the site has none"."""
+    answer = jira.request("GET", _api(jira, path))
+    if not isinstance(answer, list):
+        raise wrong_shape(jira, f"GET {_api(jira, path)}", what, answer)
+    return answer
+
+
 def read_issue_types(jira: RequestsJira) -> list[dict[str, Any]]:
-    return list(jira.request("GET", _api(jira, "issuetype")) or [])
+    return _read_list(jira, "issuetype", "a list of issue types")
 
 
 def match_issue_type(types: list[dict[str, Any]], tpl: IssueTypeTemplate) -> dict[str, Any] | None:
@@ -53,7 +62,7 @@ def match_issue_type(types: list[dict[str, Any]], tpl: IssueTypeTemplate) -> dic
 
 # --- fields ------------------------------------------------------------------------------------------------
 def read_fields(jira: RequestsJira) -> list[dict[str, Any]]:
-    return list(jira.request("GET", _api(jira, "field")) or [])
+    return _read_list(jira, "field", "a list of fields")
 
 
 def match_field(fields: list[dict[str, Any]], tpl: FieldTemplate) -> dict[str, Any] | None:
@@ -99,7 +108,9 @@ def find_in_pages(jira: RequestsJira, path: str, params: dict[str, Any],
     """The first value of a ``startAt`` paged list (``values``, ``isLast``) that is ``wanted``."""
     start = 0
     while True:
-        page = jira.request("GET", _api(jira, path), params={**params, "startAt": start}) or {}
+        page = jira.request("GET", _api(jira, path), params={**params, "startAt": start})
+        if not isinstance(page, dict) or not isinstance(page.get("values", []), list):
+            raise wrong_shape(jira, f"GET {_api(jira, path)}", "a page of values", page)
         values = page.get("values") or []
         hit = next((v for v in values if wanted(v)), None)
         if hit is not None or page.get("isLast", True) or not values:

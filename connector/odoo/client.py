@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
@@ -30,6 +32,7 @@ from connector.odoo.errors import (
     server_error,
 )
 from connector.settings import OdooSettings, require, require_url
+from connector.transport import TRANSPORT_ERRORS, BadAnswer, Budget, describe_transport_error, read_json, transport_kind
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +78,24 @@ def normalise_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
+# Calls that only read: sent again after a cut connection, a gateway error or a cut answer. Everything else (create,
+# write, unlink, actions) may have been applied before the connection broke and is never sent twice.
+SAFE_METHODS = frozenset({
+    "search_read", "read", "read_group", "fields_get", "search", "search_count", "web_search_read", "web_read",
+    "name_search", "has_access", "check_access_rights", "has_group", "context_get", "default_get",
+})
+SAFE_DB_METHODS = frozenset({"list", "server_version", "db_exist", "list_lang"})
+BUSY_STATUSES = frozenset({429, 502, 503, 504})
+
+
 class _Http:
-    """One requests session: timeout, TLS verification, call counting, transport errors as ConnectorError."""
+    """One requests session: timeout, TLS verification, call counting, transport errors as ConnectorError.
+
+    A request that is safe to repeat (``safe``: a read) is sent again after a cut connection, a timeout, a
+    429/502/503/504 from a proxy or an answer cut short, up to ``max_retries`` times within
+    ``transport.WAIT_BUDGET`` seconds of waiting; every wait is announced on stderr. A refused connection fails at
+    once; a write whose connection broke after it was sent fails saying it may have been applied.
+    """
 
     def __init__(self, base_url: str, timeout: float, verify_tls: bool, session: requests.Session | None) -> None:
         self.base_url = base_url
@@ -84,26 +103,88 @@ class _Http:
         self.session = session or requests.Session()
         self.session.verify = verify_tls
         self.calls = 0
+        self.max_retries = 3
+        self.backoff = 1.0
+        self.sleep: Callable[[float], None] = time.sleep
 
-    def post(self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> requests.Response:
+    def post(self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None, *,
+             safe: bool = False, label: str = "") -> tuple[requests.Response, Any]:
+        """The answer and its decoded JSON body (None when a non-200 answer has none)."""
         url = f"{self.base_url}{path}"
-        self.calls += 1
         shown = public_url(self.base_url)
-        try:
-            response = self.session.post(url, json=payload, headers=headers, timeout=self.timeout)
-        except requests.exceptions.SSLError:
-            raise OdooConnectionError(
-                f"the TLS certificate of {shown} could not be verified",
-                "install the server's CA certificate (REQUESTS_CA_BUNDLE), or for a test server only "
-                "set verify_tls = false under [odoo]",
-            ) from None
-        except requests.exceptions.Timeout:
-            raise OdooConnectionError(f"{shown} did not answer within {self.timeout:g} s",
-                                      "check that Odoo runs and is not overloaded, or raise [odoo] timeout") from None
-        except requests.exceptions.ConnectionError:
-            raise OdooConnectionError(f"cannot connect to Odoo at {shown}",
-                                      f"{SETTINGS_HINT} (scheme, host, port) and that the server runs") from None
-        return response
+        where = f"{shown} ({label or path})"
+        budget = Budget(self.max_retries, self.backoff, max_delay=30.0)
+        attempt = 0
+        while True:
+            attempt += 1
+            self.calls += 1
+            try:
+                response = self.session.post(url, json=payload, headers=headers, timeout=self.timeout)
+            except TRANSPORT_ERRORS as exc:
+                kind, what = transport_kind(exc), describe_transport_error(exc)
+                if kind == "tls":
+                    raise OdooConnectionError(
+                        f"the TLS certificate of {shown} could not be verified",
+                        "install the server's CA certificate (REQUESTS_CA_BUNDLE), or for a test server only "
+                        "set verify_tls = false under [odoo]",
+                    ) from None
+                if kind in ("refused", "invalid"):
+                    raise OdooConnectionError(
+                        f"cannot connect to Odoo at {shown}: {what}",
+                        f"{SETTINGS_HINT} (scheme, host, port) and that the server runs") from None
+                if kind == "cut" and not safe:
+                    raise OdooConnectionError(
+                        f"{where}: {what}; the change may or may not have been applied",
+                        "run the same command again: it reads what exists before it writes, so nothing doubles",
+                    ) from None
+                delay = budget.delay(attempt)
+                if delay is None:
+                    timed_out = isinstance(exc, requests.exceptions.Timeout)
+                    raise OdooConnectionError(
+                        f"{where}: Odoo did not answer after {attempt} attempts ({what})",
+                        "check that Odoo runs and is not overloaded" + (", or raise [odoo] timeout" if timed_out
+                                                                        else "") + "; a re-run resumes",
+                    ) from None
+                self._wait(delay, where, what, attempt)
+                continue
+            if response.status_code in BUSY_STATUSES and (safe or response.status_code == 429):
+                delay = budget.delay(attempt, _seconds(response.headers.get("Retry-After")))
+                if delay is not None:
+                    self._wait(delay, where, f"HTTP {response.status_code} {response.reason}", attempt)
+                    continue
+            try:
+                return response, read_json(response)
+            except BadAnswer as bad:
+                if response.status_code != 200:
+                    return response, None  # the caller names what a non-200 answer means
+                if bad.retry and safe and (delay := budget.delay(attempt)) is not None:
+                    self._wait(delay, where, f"Odoo answered {bad.what}", attempt)
+                    continue
+                hint = (f"{SETTINGS_HINT}: the root URL of Odoo itself, not a login page or proxy in front of it"
+                        if not bad.retry else "the connection to Odoo is unreliable or Odoo is struggling; "
+                        "run the same command again (it reads what exists before it writes)")
+                applied = "" if safe else "; the change may or may not have been applied"
+                raise OdooConnectionError(f"{where}: Odoo answered {bad.what}{applied}", hint) from None
+
+    def _wait(self, delay: float, where: str, why: str, attempt: int) -> None:
+        log.warning("%s: %s; waiting %.1f s before attempt %d of %d", where, why, delay, attempt + 1,
+                    self.max_retries + 1)
+        self.sleep(delay)
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _is_safe(service: str, method: str, args: tuple[Any, ...]) -> bool:
+    if service == "common":
+        return True  # version, login, authenticate: nothing changes
+    if service == "db":
+        return method in SAFE_DB_METHODS
+    return service == "object" and len(args) > 4 and str(args[4]) in SAFE_METHODS
 
 
 class JsonRpcConnector(Connector):
@@ -117,12 +198,15 @@ class JsonRpcConnector(Connector):
     def send(self, service_name: str, method: str, *args: Any) -> Any:
         payload = {"jsonrpc": "2.0", "method": "call", "id": self.http.calls + 1,
                    "params": {"service": service_name, "method": method, "args": list(args)}}
-        response = self.http.post("/jsonrpc", payload)
+        label = f"{args[3]}.{args[4]}" if service_name == "object" and len(args) > 4 else f"{service_name}.{method}"
+        response, body = self.http.post("/jsonrpc", payload, safe=_is_safe(service_name, method, args), label=label)
         shown = public_url(self.http.base_url)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        if body is None and response.status_code in BUSY_STATUSES:
+            raise OdooConnectionError(
+                f"{shown} ({label}) answered HTTP {response.status_code} {response.reason}: a proxy in front of Odoo "
+                "could not reach it, or Odoo is overloaded",
+                "check that Odoo runs and is not overloaded; a re-run resumes where this one stopped",
+            )
         if not isinstance(body, dict) or ("result" not in body and "error" not in body):
             raise OdooConnectionError(
                 f"{shown} answered HTTP {response.status_code} without Odoo's JSON-RPC: it is not an Odoo server",
@@ -182,11 +266,8 @@ class Json2Backend:
 
     def execute(self, model: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         headers = {"Authorization": f"bearer {self.api_key.get_secret_value()}", "X-Odoo-Database": self.db}
-        response = self.http.post(f"/json/2/{model}/{method}", self.body(method, args, kwargs), headers)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        response, body = self.http.post(f"/json/2/{model}/{method}", self.body(method, args, kwargs), headers,
+                                        safe=method in SAFE_METHODS, label=f"{model}.{method}")
         if response.status_code == 200:
             return body
         if response.status_code == 401:
@@ -291,7 +372,14 @@ class OdooClient:
             self.db, self.uid, self._password.get_secret_value(), model, method, list(args), kwargs)
 
     def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
-        return list(self.execute(model, "search_read", domain, fields, **kw) or [])
+        rows = self.execute(model, "search_read", domain, fields, **kw)
+        if not isinstance(rows, list):  # never "no records": the sync would create what exists, or skip what does not
+            raise OdooConnectionError(
+                f"{public_url(self.url)} answered {model}.search_read with {type(rows).__name__}, "
+                "not a list of records",
+                f"{SETTINGS_HINT}: the root URL of Odoo itself, not something in front of it; run with -vv",
+            )
+        return rows
 
     def create(self, model: str, vals_list: list[dict[str, Any]], **kw: Any) -> list[int]:
         """Batched create: one call for the whole list."""

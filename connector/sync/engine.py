@@ -35,12 +35,14 @@ from connector.sync.signed_log import conflict_message, is_signed, issue_key, sp
 from connector.sync.signoffs import SignoffSync, SignoffWorkflow
 from connector.sync.state import REBUILDABLE, DryRunState, StateStore
 from connector.sync.summary import ProjectResult, SyncSummary
+from connector.transport import TRANSPORT_ERRORS, describe_transport_error
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]  # (what, done, total or None)
 PARENT_DEPTH = 3  # sub-task → task → epic
 FIELD_REFRESH_SECONDS = 24 * 3600
+FIRST_RUN_MARGIN_MS = 3600 * 1000  # a first run starts an hour before the project's oldest issue was created
 OVERDUE_LABEL = "payment-overdue"
 SETTLED = ("paid", "in_payment", "reversed")
 # Keys of the "Payment status" options; jira_templates/fields.yaml gives each its name in Jira.
@@ -100,12 +102,14 @@ class SyncEngine:
                 for p in jira_projects:
                     p.result.fail(f"the project has a jira_key but Jira cannot be used: {self.jira_problem}")
                 jira_projects = []
+            # A fault no step foresaw fails the projects still running, never the run: the summary and the run
+            # record are still written.
             if jira_projects:
-                self._sync_worklogs(jira_projects, summary, since, full)
-                self._sync_signoffs(self._live(jira_projects))
-            self._read_figures(live)
+                self._guard(jira_projects, "syncing worklogs", self._sync_worklogs, jira_projects, summary, since, full)
+                self._guard(jira_projects, "syncing sign-offs", self._sync_signoffs, self._live(jira_projects))
+            self._guard(live, "reading man-days and payments", self._read_figures, live)
             if jira_projects:
-                self._push_to_jira(self._live(jira_projects), summary)
+                self._guard(jira_projects, "writing to Jira", self._push_to_jira, self._live(jira_projects), summary)
             self._record_runs(projects)
         for message in self.directory.warnings():
             log.warning(message)
@@ -117,6 +121,14 @@ class SyncEngine:
             for message in p.result.errors:
                 log.error("project %s failed: %s", p.code, message)
         return summary
+
+    def _guard(self, projects: list[_Project], what: str, step: Callable[..., None], *args: Any) -> None:
+        try:
+            step(*args)
+        except ConnectorError as exc:
+            self._fail_all(projects, what, exc)
+        except TRANSPORT_ERRORS as exc:
+            self._fail_all(projects, what, ConnectorError(describe_transport_error(exc), "run again; a re-run resumes"))
 
     def _record_runs(self, projects: list[_Project]) -> None:
         """``run/<code>``: when each project's last run finished and whether it failed (the reports show it)."""
@@ -168,16 +180,39 @@ class SyncEngine:
         keys = [f"{feed}:{p.code}" for p in projects for feed in ("updated", "deleted")]
         cursors = {k: int(v) for k, v in self.state.get_many("cursor", keys).items()}
 
+        first = {} if since is not None else self._first_run_starts([p for p in projects if not all(
+            f"{feed}:{p.code}" in cursors for feed in ("updated", "deleted"))])
+
+        if not self._live(projects):
+            return
+
         def start(feed: str) -> int:
             if since is not None:
                 return since
-            return min(cursors.get(f"{feed}:{p.code}", 0) for p in projects)
+            return min(cursors.get(f"{feed}:{p.code}", first.get(p.code, 0))
+                       for p in self._live(projects) or projects)
 
         seen: set[str] = set()
         complete = self._feed_updated(projects, by_jira_key, summary, start("updated"), cursors, seen)
         self._feed_deleted(projects, start("deleted"), cursors)
         if full and since is None and complete:
             self._reconcile(projects, seen)
+
+    def _first_run_starts(self, projects: list[_Project]) -> dict[str, int]:
+        """Where a project without a cursor starts reading the site-wide worklog feeds: when its oldest Jira issue was
+        created (for a project set up by `playbook jira provision`, its provisioning), since no worklog of its issues
+        can have changed before; not the beginning of the site's history. ``--since`` reads further back."""
+        assert self.jira is not None
+        starts = {}
+        for p in projects:
+            try:
+                created = self.jira.first_created(str(p.link.jira_key))
+            except ConnectorError as exc:
+                self._fail_all([p], "finding where the first run starts", exc)
+                continue
+            now = int(time.time() * 1000)
+            starts[p.code] = max(0, (created if created is not None else now) - FIRST_RUN_MARGIN_MS)
+        return starts
 
     def _live(self, projects: list[_Project]) -> list[_Project]:
         return [p for p in projects if not p.result.failed]
@@ -289,7 +324,7 @@ class SyncEngine:
         except ConnectorError as exc:
             if employees:
                 self.directory.forget()  # an employee may have been archived since it was cached
-            result.fail(f"writing timesheets failed: {exc.message}")
+            result.fail(f"writing timesheets failed: {exc.message}" + (f" (fix: {exc.hint})" if exc.hint else ""))
 
     def _conflict(self, p: _Project, worklog_id: str, key: str, what: str, row: dict[str, Any]) -> None:
         if worklog_id in p.conflicts:  # --full meets a deletion twice: in the feed and in the reconcile

@@ -6,12 +6,14 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from connector.jira.adapter import JiraError
 from connector.jira.binding import PROPERTY, read_field_ids
 from connector.jira.jql import quote, quoted_list
-from connector.jira.search import search_issues
+from connector.jira.search import search_issues, search_page, wrong_shape
 from connector.jira.site import field_named, match_issue_type, read_fields, read_issue_types, value_type
 from connector.jira.templates import JiraTemplates, default_templates
 from connector.sync.ports import JiraPort
@@ -62,9 +64,15 @@ class JiraSide:
     def changed_pages(self, feed: str, since: int) -> Iterator[tuple[list[int], int]]:
         """(worklog ids, cursor to resume from) per page of ``worklog/updated`` or ``worklog/deleted``, oldest first."""
         params: dict[str, Any] = {"since": since}
+        path = f"{self.api}/worklog/{feed}"
         while True:
-            data = self.jira.request("GET", f"{self.api}/worklog/{feed}", params=params) or {}
-            ids = [int(v["worklogId"]) for v in data.get("values") or []]
+            data = self.jira.request("GET", path, params=params)
+            values = data.get("values") if isinstance(data, dict) else None
+            if (not isinstance(values, list) or "lastPage" not in data
+                    or not all(isinstance(v, dict) and "worklogId" in v for v in values)
+                    or (values and "until" not in data)):
+                raise wrong_shape(self.jira, f"GET {path}", "a page of the worklog feed", data)
+            ids = [int(v["worklogId"]) for v in values]
             until = int(data.get("until") or params["since"])
             next_since = _since_of(data.get("nextPage"))
             if next_since is not None and next_since <= params["since"]:
@@ -79,11 +87,34 @@ class JiraSide:
             params = {"since": next_since}
 
     def worklogs(self, ids: list[int]) -> list[dict[str, Any]]:
+        """Every worklog of ``ids``, or an error: a page that comes back short is asked again for the missing ones
+        once, and is an error if they are still missing (the cursor then stays where it was)."""
         out: list[dict[str, Any]] = []
         for i in range(0, len(ids), WORKLOG_LIST_MAX):
             chunk = ids[i:i + WORKLOG_LIST_MAX]
-            out += self.jira.request("POST", f"{self.api}/worklog/list", json={"ids": chunk}) or []
+            got = self._worklog_list(chunk)
+            missing = [wid for wid in chunk if wid not in got]
+            if missing:
+                log.warning("worklog/list returned %d of the %d worklogs asked for: asking again for %d",
+                            len(chunk) - len(missing), len(chunk), len(missing))
+                got.update(self._worklog_list(missing))
+                missing = [wid for wid in chunk if wid not in got]
+            if missing:
+                shown = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
+                raise JiraError(
+                    f"POST {self.api}/worklog/list: Jira returned {len(chunk) - len(missing)} of the {len(chunk)} "
+                    f"worklogs the feed named, twice (missing: {shown}); nothing of this page was written",
+                    "run again (a worklog deleted meanwhile drops out of the feed); if it persists, the sync user may "
+                    "not see every worklog the feed lists: `playbook jira doctor` checks its permissions")
+            out += [got[wid] for wid in chunk]
         return out
+
+    def _worklog_list(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        path = f"{self.api}/worklog/list"
+        data = self.jira.request("POST", path, json={"ids": ids})
+        if not isinstance(data, list) or not all(isinstance(w, dict) and "id" in w and "issueId" in w for w in data):
+            raise wrong_shape(self.jira, f"POST {path}", "a list of worklogs", data)
+        return {int(w["id"]): w for w in data}
 
     # -- issues -------------------------------------------------------------------------------------
     def issues_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -92,8 +123,24 @@ class JiraSide:
         for i in range(0, len(wanted), ID_BATCH):
             jql = f"id in ({','.join(wanted[i:i + ID_BATCH])})"
             for issue in self.search(jql, ["parent", "project", "issuetype"]):
+                if not ((issue.get("fields") or {}).get("project") or {}).get("key"):
+                    # Routed by its project: without one, its worklogs would be ignored as another project's.
+                    raise wrong_shape(self.jira, f"POST {self.api}/search", "issues with their project", issue)
                 found[str(issue["id"])] = issue
         return found
+
+    def first_created(self, project_key: str) -> int | None:
+        """When the oldest issue of the Jira project was created (epoch ms); None for a project without issues."""
+        body = {"jql": f"project = {quote(project_key)} ORDER BY created ASC", "fields": ["created"], "maxResults": 1}
+        path = f"{self.api}/search/jql" if self.api.endswith("/3") else f"{self.api}/search"
+        issues = search_page(self.jira, path, body)["issues"]
+        if not issues:
+            return None
+        created = (issues[0].get("fields") or {}).get("created")
+        try:
+            return int(datetime.fromisoformat(str(created)).timestamp() * 1000)
+        except ValueError:
+            raise wrong_shape(self.jira, f"POST {path}", "issues with their creation date", issues[0]) from None
 
     def tracked_issues(self, project_keys: list[str]) -> list[dict[str, Any]]:
         """The phase epics and payment-milestone issues of these Jira projects.

@@ -38,6 +38,10 @@ SCHEMA = "CREATE TABLE IF NOT EXISTS sync_kv (ns TEXT NOT NULL, k TEXT NOT NULL,
 REBUILDABLE = ("cursor", "issue", "epic", "field", "pushed", "employee")
 
 
+STATE_HINT = ("set [sync] state (PLAYBOOK_SYNC_STATE) to a file on a writable disk, or make its folder writable "
+              "for the user running the sync")
+
+
 class SyncLockedError(ConnectorError):
     """Another run holds the lock."""
 
@@ -80,10 +84,24 @@ class SqliteState:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         except (OSError, sqlite3.Error) as exc:
-            raise ConnectorError(f"cannot open the sync state {self.path}: {exc}",
-                                 "check [sync] state in the config and that its folder is writable") from None
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(SCHEMA)
+            raise ConnectorError(f"cannot open the sync state {self.path}: {exc}", STATE_HINT) from None
+        # The run writes its cursors, the lock and its record here: a read-only disk or file is said up front, not
+        # as a traceback at the first write (SQLite opens a read-only file without complaint).
+        unwritable = [p for p in (self.path.parent, self.path) if p.exists() and not os.access(p, os.W_OK)]
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(SCHEMA)
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            self._db.close()
+            unwritable = unwritable or [self.path]
+            problem = str(exc)
+        else:
+            problem = "read-only file system or no write permission"
+        if unwritable:
+            self._db.close()
+            raise ConnectorError(f"the sync state {unwritable[0]} is not writable ({problem})", STATE_HINT)
         self.location = str(self.path)
 
     def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
@@ -115,18 +133,30 @@ class SqliteState:
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise ConnectorError(f"cannot write the sync state {self.path}: {exc}", STATE_HINT) from None
         try:
             yield
+        except sqlite3.Error as exc:
+            self._db.execute("ROLLBACK")
+            raise ConnectorError(f"cannot write the sync state {self.path}: {exc}", STATE_HINT) from None
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise ConnectorError(f"cannot write the sync state {self.path}: {exc}", STATE_HINT) from None
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         lock_path = self.path.with_name(self.path.name + ".lock")
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise ConnectorError(f"cannot create the sync lock {lock_path}: {exc.strerror}", STATE_HINT) from None
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

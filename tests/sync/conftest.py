@@ -75,9 +75,11 @@ def rsps() -> Iterator[responses.RequestsMock]:
         yield mock
 
 
-def build_world(rsps: responses.RequestsMock, tmp_path: Path, page_size: int = 1000) -> World:
+def build_world(rsps: responses.RequestsMock | None, tmp_path: Path, page_size: int = 1000) -> World:
+    """``rsps`` None: the fakes are served over HTTP instead (``tests.sync.standins``)."""
     jira, odoo = JiraFake(page_size=page_size), OdooFake()
-    jira.install(rsps)
+    if rsps is not None:
+        jira.install(rsps)
     world = World(jira=jira, odoo=odoo, state_path=tmp_path / "state" / "sync.sqlite", links=[ACME, LOCAL])
     world.acme_id = odoo.add_project("acme", "ACME ERP")
     world.local_id = odoo.add_project("local", "Local only", budget=20.0, phases=(("run", 20.0),))

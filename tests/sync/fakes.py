@@ -105,7 +105,8 @@ class JiraFake:
                 "kind": kind} if kind else None
         self.issues[issue_id] = {"id": issue_id, "key": f"{project}-{number}", "project": project, "parent": parent,
                                  "property": prop, "issuetype": issuetype, "status": TO_DO, "resolutiondate": None,
-                                 "statuscategorychangedate": self.stamp(), "updated": self.stamp()}
+                                 "statuscategorychangedate": self.stamp(), "updated": self.stamp(),
+                                 "created": self.stamp()}
         return issue_id
 
     def add_signoff(self, project: str, key: str, code: str | None = None, status: str = TO_DO) -> str:
@@ -162,7 +163,7 @@ class JiraFake:
         self.faults += [(path_part, make)] * times
 
     # -- responses wiring -----------------------------------------------------------------------------
-    def install(self, rsps: responses.RequestsMock) -> None:
+    def routes(self) -> list[tuple[str, re.Pattern[str], Callable[[requests.PreparedRequest], Any]]]:
         routes = [
             ("GET", r"/rest/api/3/worklog/updated", self._updated),
             ("GET", r"/rest/api/3/worklog/deleted", self._deleted),
@@ -175,9 +176,19 @@ class JiraFake:
             ("GET", r"/rest/api/3/issue/[^/]+/transitions", self._transitions),
             ("POST", r"/rest/api/3/issue/[^/]+/transitions", self._transition),
         ]
-        for method, path, handler in routes:
-            rsps.add_callback(method, re.compile(re.escape(BASE) + path + r"(\?.*)?$"),
-                              callback=self._wrap(handler), content_type="application/json")
+        return [(method, re.compile(re.escape(BASE) + path + r"(\?.*)?$"), self._wrap(handler))
+                for method, path, handler in routes]
+
+    def install(self, rsps: responses.RequestsMock) -> None:
+        for method, url, callback in self.routes():
+            rsps.add_callback(method, url, callback=callback, content_type="application/json")
+
+    def answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        """The fake's answer to a request addressed to ``BASE`` (for the HTTP stand-in in ``standins``)."""
+        for method, url, callback in self.routes():
+            if request.method == method and url.match(request.url or ""):
+                return callback(request)  # type: ignore[no-any-return]
+        return 404, {}, json.dumps({"errorMessages": [f"no route {request.method} {request.url}"]})
 
     def _wrap(self, handler: Callable[[requests.PreparedRequest], Any]) -> Callable[..., Any]:
         def callback(request: requests.PreparedRequest) -> Any:
@@ -240,6 +251,8 @@ class JiraFake:
         if m := re.fullmatch(r"id in \(([\d,]+)\)", jql):
             wanted = set(m.group(1).split(","))
             found = [i for i in self.issues.values() if i["id"] in wanted]
+        elif m := re.fullmatch(r'project = "([^"]+)" ORDER BY created ASC', jql):
+            found = sorted((i for i in self.issues.values() if i["project"] == m.group(1)), key=lambda i: i["created"])
         elif m := re.fullmatch(r"project in \(([^)]*)\) AND issuetype (?:in \(([^)]*)\)|= (\"[^\"]+\"))", jql):
             projects = {p.strip().strip('"') for p in m.group(1).split(",")}
             names = {t["id"]: t["name"] for t in self.issue_types}
@@ -267,7 +280,7 @@ class JiraFake:
             fields["parent"] = {"id": issue["parent"], "key": self.issues[issue["parent"]]["key"]}
         if "status" in wanted:
             fields["status"] = _status_json(issue["status"])
-        for name in ("resolutiondate", "statuscategorychangedate", "updated"):
+        for name in ("resolutiondate", "statuscategorychangedate", "updated", "created"):
             if name in wanted:
                 fields[name] = issue[name]
         out: dict[str, Any] = {"id": issue["id"], "key": issue["key"], "fields": fields}

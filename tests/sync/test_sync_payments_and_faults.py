@@ -88,8 +88,8 @@ def _dropped() -> None:
 
 @pytest.mark.parametrize(("make", "said"), [
     (_server_error, "failed with 503"),
-    (_timeout, "did not answer after 4 attempts (ReadTimeout)"),
-    (_dropped, "did not answer after 4 attempts (ConnectionError)"),
+    (_timeout, "did not answer after 4 attempts (ReadTimeout: no answer within the timeout)"),
+    (_dropped, "did not answer after 4 attempts (ConnectionError: the connection broke)"),
 ])
 def test_jira_down_fails_the_jira_project_only_and_a_rerun_recovers(world: World, make, said: str) -> None:
     wid = world.jira.log(world.issues["analysis"], HOUR)
