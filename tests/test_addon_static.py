@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ADDON = Path(__file__).resolve().parents[1] / "odoo_addon" / "erp_playbook"
+ADDON = Path(__file__).resolve().parents[1] / "odoo_addon" / "18.0" / "erp_playbook"
 MODULE = ADDON.name
 REQUIRED_KEYS = {"name", "version", "license", "author", "depends", "data", "summary", "website"}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%[sd]")

@@ -154,7 +154,7 @@ def _check_modules(report: DoctorReport, modules: dict[str, dict[str, Any]], maj
         report.add("addon", "warn",
                    f"{ADDON} is not known to this database: provisioning falls back to plain Odoo projects "
                    "(no payment milestones, no man-day tracking)",
-                   "put the repository's odoo_addon/ folder on the server's addons_path, restart Odoo, "
+                   "put the repository's odoo_addon/18.0 folder on the server's addons_path, restart Odoo, "
                    "then run `playbook odoo install`" if major == ADDON_SERIES else OTHER_SERIES_HINT)
         return
     state = addon["state"]

@@ -51,7 +51,7 @@ def install_addon(client: OdooClient, playbook: Playbook | None, *, upgrade: boo
     if module is None:
         raise OdooMissingAddon(
             f"the Odoo server has no {ADDON} addon on its addons path",
-            "copy or mount the repository's odoo_addon/ folder on the server, add it to addons_path in "
+            "copy or mount the repository's odoo_addon/18.0 folder on the server, add it to addons_path in "
             "odoo.conf, restart Odoo, then rerun `playbook odoo install`")
     state = module["state"]
     if state == "uninstallable":

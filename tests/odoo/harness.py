@@ -7,7 +7,7 @@ serves them with ``odoo-bin`` and hands out cheap copies (``CREATE DATABASE ... 
 
 Initialising the base database takes about a minute, so the initialised cluster is cached between runs
 (``ODOO_TEST_CACHE``, default ``~/.cache/erp-playbook/odoo-test``), keyed by a hash of the Odoo tree's
-release file, the module list and, for the addon template, every file under ``odoo_addon/``. A cache
+release file, the module list and, for the addon template, every file under ``odoo_addon/<series>/``. A cache
 entry is a stopped cluster's data directory plus Odoo's filestore, copied in with ``cp -a``.
 
 Environment:
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ADDONS_DIR = REPO_ROOT / "odoo_addon"
+ADDONS_DIR = REPO_ROOT / "odoo_addon" / "18.0"
 ADDON_NAME = "erp_playbook"
 BASE_MODULES = ("project", "hr_timesheet", "account")
 BASE_TEMPLATE = "erp_tpl_base"
