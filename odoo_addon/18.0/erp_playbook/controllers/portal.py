@@ -1,10 +1,13 @@
 # Copyright 2025 erp-playbook contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import http
+from odoo import http, release
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+# Odoo 19 renamed the JSON-RPC route type (type="json" still works there but is deprecated).
+JSON_ROUTE = "jsonrpc" if release.version_info[0] >= 19 else "json"
 
 
 class ErpSignoffPortal(CustomerPortal):
@@ -39,7 +42,7 @@ class ErpSignoffPortal(CustomerPortal):
         values.update({"signoff": signoff_sudo, "page_name": "erp_signoff", "access_token": access_token})
         return request.render("erp_playbook.portal_signoff_page", values)
 
-    @http.route(["/my/signoffs/<int:signoff_id>/sign"], type="json", auth="user")
+    @http.route(["/my/signoffs/<int:signoff_id>/sign"], type=JSON_ROUTE, auth="user")
     def portal_signoff_sign(self, signoff_id, name=None, signature=None, **kw):
         signoff = request.env["erp.signoff"].browse(signoff_id)
         try:

@@ -19,13 +19,10 @@ class AccountAnalyticLine(models.Model):
     erp_confirmed_date = fields.Date(string="Confirmation Date", copy=False)
     erp_jira_worklog_id = fields.Char(string="Jira Worklog", copy=False, index=True, help="Set by the nightly sync.")
 
-    _sql_constraints = [
-        (
-            "erp_jira_worklog_uniq",
-            "unique(erp_jira_worklog_id)",
-            "This Jira worklog is already recorded on another timesheet line.",
-        ),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _erp_jira_worklog_uniq = models.Constraint("UNIQUE (erp_jira_worklog_id)", "This Jira worklog is already recorded on another timesheet line.")
+    else:  # Odoo 18
+        _sql_constraints = [("erp_jira_worklog_uniq", "unique(erp_jira_worklog_id)", "This Jira worklog is already recorded on another timesheet line.")]
 
     def write(self, vals):
         if set(vals) & set(SIGNED_FIELDS) and not self.env.context.get("erp_reopen_signed_log"):

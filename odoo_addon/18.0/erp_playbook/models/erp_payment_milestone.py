@@ -68,9 +68,10 @@ class ErpPaymentMilestone(models.Model):
     days_overdue = fields.Integer(compute="_compute_overdue")
     is_overdue = fields.Boolean(string="Overdue", compute="_compute_overdue", search="_search_is_overdue")
 
-    _sql_constraints = [
-        ("key_uniq", "unique(project_id, key)", "A payment milestone key must be unique within a project."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (project_id, key)", "A payment milestone key must be unique within a project.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(project_id, key)", "A payment milestone key must be unique within a project.")]
 
     @api.depends("percent", "project_id.erp_contract_amount")
     def _compute_amount(self):

@@ -30,9 +30,10 @@ class ErpPlaybook(models.Model):
     phase_count = fields.Integer(compute="_compute_counts")
     project_count = fields.Integer(compute="_compute_counts")
 
-    _sql_constraints = [
-        ("key_uniq", "unique(key)", "A playbook with this key already exists."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (key)", "A playbook with this key already exists.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(key)", "A playbook with this key already exists.")]
 
     @api.depends("phase_ids", "project_ids")
     def _compute_counts(self):
@@ -75,9 +76,10 @@ class ErpPlaybookPhase(models.Model):
     checklist_ids = fields.One2many("erp.playbook.checklist", "phase_id", string="Items")
     gate_ids = fields.One2many("erp.playbook.gate", "phase_id", string="Gates")
 
-    _sql_constraints = [
-        ("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (playbook_id, key)", "Keys must be unique within a playbook.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]
 
 
 class ErpPlaybookChecklist(models.Model):
@@ -97,9 +99,10 @@ class ErpPlaybookChecklist(models.Model):
     sizes = fields.Char(help="Comma-separated project sizes this item applies to; empty means every size.")
     industries = fields.Char(help="Comma-separated industry keys this item applies to; empty means every industry.")
 
-    _sql_constraints = [
-        ("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (playbook_id, key)", "Keys must be unique within a playbook.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]
 
     def applies_to(self, size, industry):
         """Whether this item belongs in a project of this size and industry."""
@@ -121,9 +124,10 @@ class ErpPlaybookGate(models.Model):
     hard = fields.Boolean(help="A hard gate blocks the phase it names until it is signed.")
     blocks_phase_id = fields.Many2one("erp.playbook.phase", ondelete="set null")
 
-    _sql_constraints = [
-        ("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (playbook_id, key)", "Keys must be unique within a playbook.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]
 
 
 class ErpPlaybookPayment(models.Model):
@@ -137,9 +141,10 @@ class ErpPlaybookPayment(models.Model):
     grace_days = fields.Integer(default=30, help="Days after the due date before an unpaid invoice is overdue.")
     delay_days = fields.Integer(help="Days after the gate before the payment falls due (retention).")
 
-    _sql_constraints = [
-        ("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (playbook_id, key)", "Keys must be unique within a playbook.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]
 
 
 class ErpPlaybookRole(models.Model):
@@ -150,9 +155,10 @@ class ErpPlaybookRole(models.Model):
 
     party = fields.Selection([("customer", "Customer"), ("implementer", "Implementer"), ("both", "Both")])
 
-    _sql_constraints = [
-        ("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (playbook_id, key)", "Keys must be unique within a playbook.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]
 
 
 class ErpPlaybookCadence(models.Model):
@@ -166,6 +172,7 @@ class ErpPlaybookCadence(models.Model):
     )
     owner_role_key = fields.Char(string="Owner Role")
 
-    _sql_constraints = [
-        ("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (playbook_id, key)", "Keys must be unique within a playbook.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]

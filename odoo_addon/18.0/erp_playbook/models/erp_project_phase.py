@@ -68,9 +68,10 @@ class ErpProjectPhase(models.Model):
     )
     is_blocked = fields.Boolean(compute="_compute_is_blocked", help="A hard gate before this phase is not signed yet.")
 
-    _sql_constraints = [
-        ("key_uniq", "unique(project_id, key)", "A phase key must be unique within a project."),
-    ]
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (project_id, key)", "A phase key must be unique within a project.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(project_id, key)", "A phase key must be unique within a project.")]
 
     def _compute_man_days(self):
         hours = man_days_by(self.env, "erp_phase_id", self.ids)

@@ -3,7 +3,7 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import ErpPlaybookCase
@@ -91,23 +91,16 @@ class TestManDays(ErpPlaybookCase):
 
     def test_only_a_manager_reopens_a_signed_log(self):
         line = self.log(self.phases["requirements"].task_id, 8, confirmed=True)
-        user = self.env["res.users"].create(
-            {
-                "name": "PM without manager rights",
-                "login": "erp_pm_plain",
-                "groups_id": [(6, 0, [self.env.ref("erp_playbook.group_erp_user").id,
-                                      self.env.ref("hr_timesheet.group_hr_timesheet_approver").id])],
-            }
+        # new_test_user names the groups field the way the running series does (18 and 19 differ).
+        user = new_test_user(
+            self.env, "erp_pm_plain", "erp_playbook.group_erp_user,hr_timesheet.group_hr_timesheet_approver",
+            name="PM without manager rights",
         )
         with self.assertRaises(AccessError):
             line.with_user(user).action_erp_customer_unconfirm()
-        manager = self.env["res.users"].create(
-            {
-                "name": "ERP manager",
-                "login": "erp_manager_reopen",
-                "groups_id": [(6, 0, [self.env.ref("erp_playbook.group_erp_manager").id,
-                                      self.env.ref("hr_timesheet.group_timesheet_manager").id])],
-            }
+        manager = new_test_user(
+            self.env, "erp_manager_reopen", "erp_playbook.group_erp_manager,hr_timesheet.group_timesheet_manager",
+            name="ERP manager",
         )
         line.with_user(manager).action_erp_customer_unconfirm()
         line.unit_amount = 6

@@ -49,6 +49,21 @@ class TestPlaybookLoad(ErpPlaybookCase):
                     self.env[model].create(dict(values, playbook_id=self.playbook.id, name="copy"))
                     self.env.flush_all()
 
+    def test_every_unique_check_exists_in_the_database(self):
+        # Odoo 19 silently ignores _sql_constraints: a key check declared the old way would simply vanish.
+        expected = {f"{table}_key_uniq" for table in (
+            "erp_playbook", "erp_playbook_phase", "erp_playbook_checklist", "erp_playbook_gate",
+            "erp_playbook_payment", "erp_playbook_role", "erp_playbook_cadence",
+            "erp_project_phase", "erp_payment_milestone",
+        )} | {"account_analytic_line_erp_jira_worklog_uniq"}
+        self.env.cr.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'u' AND conname = ANY(%s)", [sorted(expected)]
+        )
+        self.assertEqual({name for (name,) in self.env.cr.fetchall()}, expected)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            self.env["erp.playbook"].create({"key": self.playbook.key, "name": "Same key"})
+            self.env.flush_all()
+
     def test_same_data_again_changes_nothing(self):
         counts = self.env["erp.playbook"].load_playbook(playbook_v1())
         self.assertEqual(counts, {"created": 0, "updated": 0, "archived": 0})
