@@ -132,7 +132,10 @@ def test_19_holds_copies_only_of_files_that_differ_and_links_the_rest() -> None:
     """One change, one place: a file identical in both series is a relative symlink to 18.0, never a copy."""
     old, new = addon("18.0"), addon("19.0")
     files = {p.relative_to(old) for p in old.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    assert files == {p.relative_to(new) for p in new.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    in_19 = {p.relative_to(new) for p in new.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert not files - in_19, (f"missing in 19.0 (from odoo_addon/19.0/erp_playbook: ln -s ../../../18.0/erp_playbook/"
+                               f"<dir>/<file> <dir>/): {sorted(map(str, files - in_19))}")
+    assert not in_19 - files, f"only in 19.0 (add them to 18.0 too, or explain): {sorted(map(str, in_19 - files))}"
     copies = []
     for rel in sorted(files):
         path = new / rel

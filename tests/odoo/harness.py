@@ -388,7 +388,8 @@ class OdooServer:
         shutil.rmtree(self.data_dir / "filestore" / name, ignore_errors=True)
 
     # -- one-shot odoo-bin -------------------------------------------------------------------------
-    def run_odoo(self, *args: str, db: str, timeout: float = 1200, log_name: str | None = None) -> OdooRun:
+    def run_odoo(self, *args: str, db: str, timeout: float = 1200, log_name: str | None = None,
+                 wrapper: Path | None = None) -> OdooRun:
         """Run ``odoo-bin -c <session config> -d db <args>``, e.g. ``-i erp_playbook --test-enable
         --test-tags /erp_playbook --stop-after-init``. Add ``--stop-after-init`` yourself.
 
@@ -398,6 +399,7 @@ class OdooServer:
         log_path = self.workdir / "logs" / f"{log_name or 'odoo-bin'}-{self._counter[0]}.log"
         argv = [
             self.source.python,
+            *([str(wrapper)] if wrapper else []),  # a script that patches Odoo, then runs odoo-bin
             str(self.source.odoo_bin),
             "-c",
             str(self.config_file),
@@ -424,6 +426,12 @@ class OdooServer:
                 log.write(f"\n[harness] odoo-bin killed after {timeout} s\n")
                 code = -9
         return OdooRun(args=list(args), returncode=code, log_path=log_path, seconds=time.monotonic() - started)
+
+    def credential_for(self, db: str, login: str, password: str) -> str:
+        """What ``login`` gives the connector: the password on 18, a new API key on 19+ (JSON-2 wants one)."""
+        if not self.source.uses_api_key:
+            return password
+        return make_api_key(self.source, self.config_file, self.workdir, db, login)
 
     # -- RPC conveniences --------------------------------------------------------------------------
     def jsonrpc(self, service: str, method: str, *args: object) -> object:
@@ -452,6 +460,7 @@ class OdooServer:
             client = self._clients.get(db)
             if client is None:
                 client = self._clients[db] = OdooClient(self.url, db, self.login, self.password, protocol="json2")
+            args, kwargs = _json2_arguments(method, args, kwargs)
             result = client.execute(model, method, *args, **kwargs)
             # execute_kw answers create({...}) with an id, JSON-2 with a list of one: keep tests series-blind.
             if method == "create" and args and isinstance(args[0], dict) and isinstance(result, list):
@@ -483,6 +492,44 @@ class OdooDatabase:
     def execute(self, model: str, method: str, *args: object, **kwargs: object) -> object:
         """``execute_kw`` as admin on this database."""
         return self.server.execute(self.name, model, method, *args, **kwargs)
+
+
+# execute_kw's positional arguments the connector's JSON-2 client does not name itself.
+_JSON2_NAMES = {"check_object_reference": ("module", "xml_id")}
+
+
+def _json2_arguments(method: str, args: tuple[object, ...], kwargs: dict[str, object]
+                     ) -> tuple[tuple[object, ...], dict[str, object]]:
+    """Name what tests pass positionally, as execute_kw allows: known names, else ``[ids]`` of a record method."""
+    from connector.odoo.client import Json2Backend
+
+    if method in _JSON2_NAMES:
+        return (), {**kwargs, **dict(zip(_JSON2_NAMES[method], args, strict=True))}
+    if method not in Json2Backend.POSITIONAL and len(args) == 1 and isinstance(args[0], list):
+        return (), {**kwargs, "ids": args[0]}
+    return args, kwargs
+
+
+def make_api_key(source: OdooSource, config_file: Path, workdir: Path, db: str, login: str) -> str:
+    """A new API key for ``login`` on ``db`` (Odoo 19+), made with ``odoo-bin shell`` as an administrator would
+    (Preferences › Account Security › New API Key does the same); about 10 s."""
+    script = (
+        f"user = env['res.users'].search([('login', '=', {login!r})])\n"
+        "key = env['res.users.apikeys'].with_user(user)._generate(None, 'erp-playbook tests', None)\n"
+        "env.cr.commit()\n"
+        "print('ERP_API_KEY=' + key)\n"
+    )
+    log_path = workdir / "logs" / f"api-key-{db}-{login}.log"
+    proc = subprocess.run(
+        [source.python, str(source.odoo_bin), "shell", "-c", str(config_file), "-d", db, "--no-http"],
+        input=script, capture_output=True, text=True, timeout=300, cwd=workdir, env=_odoo_env(), check=False,
+    )
+    log_path.write_text(proc.stderr)  # Odoo's log; the key itself is only on stdout
+    match = re.search(r"ERP_API_KEY=([0-9a-f]+)", proc.stdout)
+    if proc.returncode != 0 or not match:
+        raise HarnessError(f"making an API key for {login} on {db} failed (exit {proc.returncode}); log {log_path}:\n"
+                           f"{tail(log_path)}")
+    return match.group(1)
 
 
 def _odoo_env() -> dict[str, str]:
@@ -664,30 +711,11 @@ class OdooHarness:
             self._make_api_key()
 
     def _make_api_key(self) -> None:
-        """Give admin an API key in the base template (copied into every database made from it).
-
-        ``odoo-bin shell``, as an administrator would: Preferences › Account Security › New API Key does the same.
-        """
-        script = (
-            "admin = env.ref('base.user_admin')\n"
-            "key = env['res.users.apikeys'].with_user(admin)._generate(None, 'erp-playbook tests', None)\n"
-            "env.cr.commit()\n"
-            "print('ERP_API_KEY=' + key)\n"
-        )
-        log_path = self.workdir / "logs" / "api-key.log"
-        proc = subprocess.run(
-            [self.source.python, str(self.source.odoo_bin), "shell", "-c", str(self.config_file), "-d", BASE_TEMPLATE,
-             "--no-http"],
-            input=script, capture_output=True, text=True, timeout=300, cwd=self.workdir, env=_odoo_env(), check=False,
-        )
-        log_path.write_text(proc.stderr)  # Odoo's log; the key itself is only on stdout
-        match = re.search(r"ERP_API_KEY=([0-9a-f]+)", proc.stdout)
-        if proc.returncode != 0 or not match:
-            raise HarnessError(f"making admin's API key failed (exit {proc.returncode}); log {log_path}:\n"
-                               f"{tail(log_path)}")
+        """Give admin an API key in the base template (copied into every database made from it)."""
+        key = make_api_key(self.source, self.config_file, self.workdir, BASE_TEMPLATE, ADMIN_LOGIN)
         self.data_dir.mkdir(exist_ok=True)
         key_file = self.data_dir / API_KEY_FILE
-        key_file.write_text(match.group(1))
+        key_file.write_text(key)
         key_file.chmod(0o600)
 
     def _credential(self) -> str:

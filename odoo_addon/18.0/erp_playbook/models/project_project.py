@@ -214,3 +214,31 @@ class ProjectProject(models.Model):
             "views": [(self.env.ref("erp_playbook.project_project_view_form_erp_dashboard").id, "form")],
             "target": "current",
         }
+
+    # -- a good citizen: Odoo's own rights still work ----------------------------------------------------
+    def copy_data(self, default=None):
+        """Duplicating a project stays a Project Administrator's right with the addon installed.
+
+        Odoo's copy reads every copyable field, and reading one restricted to the playbook's groups (the
+        man-day budget, the contract amount) raises AccessError for anyone outside them: the whole copy
+        would fail. Those fields are left out of such a user's copy (they get their defaults), exactly what
+        the user could have typed; a playbook user's copy keeps them.
+        """
+        default = dict(default or {})
+        hidden = [
+            name
+            for name, field in self._fields.items()
+            if field.copy and field.groups and name not in default and not self._erp_can_read(field)
+        ]
+        if not hidden:
+            return super().copy_data(default=default)
+        # A value in ``default`` stops Odoo from reading the field; it is then dropped so the default applies.
+        vals_list = super().copy_data(default=dict(default, **dict.fromkeys(hidden, False)))
+        for vals in vals_list:
+            for name in hidden:
+                if vals:
+                    vals.pop(name, None)
+        return vals_list
+
+    def _erp_can_read(self, field):
+        return self.env.su or self.env.user.has_groups(field.groups)
