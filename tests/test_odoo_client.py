@@ -51,7 +51,14 @@ def jsonrpc(rsps: responses.RequestsMock, handler: Handler) -> list[dict[str, An
         seen.append(params)
         return 200, {}, json.dumps({"jsonrpc": "2.0", "id": 1, **handler(params)})
 
+    def version(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        answer = handler({"service": "common", "method": "version", "args": []})
+        return 200, {}, json.dumps({"jsonrpc": "2.0", "id": None, **answer})
+
     rsps.add_callback(responses.POST, f"{URL}/jsonrpc", callback=reply, content_type="application/json")
+    # The version comes from the web client's route (what Odoo 19 wants instead of /jsonrpc).
+    rsps.add_callback(responses.POST, f"{URL}/web/webclient/version_info", callback=version,
+                      content_type="application/json")
     return seen
 
 
@@ -115,12 +122,13 @@ def test_wrong_password_says_so_without_the_password(rsps: responses.RequestsMoc
 
 def test_unreachable_server(rsps: responses.RequestsMock) -> None:
     refused = urllib3.exceptions.NewConnectionError(None, "[Errno 111] Connection refused")  # type: ignore[arg-type]
-    rsps.add(responses.POST, f"{URL}/jsonrpc", body=requests.exceptions.ConnectionError(refused))
+    rsps.add(responses.POST, f"{URL}/web/webclient/version_info", body=requests.exceptions.ConnectionError(refused))
     with pytest.raises(OdooConnectionError, match=r"cannot connect to Odoo at https://erp\.example\.com"):
         client().connect()
 
 
 def test_url_that_is_not_odoo(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, f"{URL}/web/webclient/version_info", body="<html>Not Found</html>", status=404)
     rsps.add(responses.POST, f"{URL}/jsonrpc", body="<html>Not Found</html>", status=404)
     with pytest.raises(OdooConnectionError, match="not an Odoo server"):
         client().connect()
@@ -128,7 +136,7 @@ def test_url_that_is_not_odoo(rsps: responses.RequestsMock) -> None:
 
 def test_tls_failure_points_at_the_certificate_and_verification_is_on_by_default(
         rsps: responses.RequestsMock) -> None:
-    rsps.add(responses.POST, f"{URL}/jsonrpc", body=requests.exceptions.SSLError("bad cert"))
+    rsps.add(responses.POST, f"{URL}/web/webclient/version_info", body=requests.exceptions.SSLError("bad cert"))
     c = client()
     assert c._http.session.verify is True
     with pytest.raises(OdooConnectionError, match="TLS certificate"):
@@ -164,9 +172,16 @@ def test_from_settings_requires_every_setting() -> None:
                                                               password=SECRET))
 
 
+def odoo19_version(rsps: responses.RequestsMock) -> None:
+    """Odoo 19 as recorded: the version from the web client's route. No /jsonrpc is registered, so a
+    request to the deprecated endpoint fails the test."""
+    rsps.add(responses.POST, f"{URL}/web/webclient/version_info", json={"jsonrpc": "2.0", "id": None, "result": {
+        "server_version": "19.0", "server_version_info": [19, 0, 0, "final", 0, ""], "server_serie": "19.0",
+        "protocol_version": 1}})
+
+
 def test_odoo_19_uses_json2_with_the_api_key_as_bearer(rsps: responses.RequestsMock) -> None:
-    rsps.add(responses.POST, f"{URL}/jsonrpc", json={"jsonrpc": "2.0", "id": 1, "result": {
-        "server_version": "19.0", "server_version_info": [19, 0, 0, "final", 0, ""]}})
+    odoo19_version(rsps)
     rsps.add(responses.POST, f"{URL}/json/2/res.users/search", json=[5])
     create = rsps.add(responses.POST, f"{URL}/json/2/project.task/create", json=[10, 11])
     c = client()
@@ -177,12 +192,20 @@ def test_odoo_19_uses_json2_with_the_api_key_as_bearer(rsps: responses.RequestsM
     assert c.uid == 5 and c.rpc_calls == 3
 
 
+INVALID_APIKEY = {"name": "werkzeug.exceptions.Unauthorized", "message": "Invalid apikey",
+                  "arguments": ["Invalid apikey", 401], "context": {}}
+
+
 def test_json2_refused_key_and_server_error(rsps: responses.RequestsMock) -> None:
-    rsps.add(responses.POST, f"{URL}/jsonrpc", json={"jsonrpc": "2.0", "id": 1, "result": {
-        "server_version": "19.0", "server_version_info": [19, 0]}})
-    rsps.add(responses.POST, f"{URL}/json/2/res.users/search", status=401, json={"name": "AccessDenied"})
-    with pytest.raises(OdooAuthError, match="refused the API key"):
-        client().connect()
+    odoo19_version(rsps)
+    rsps.add(responses.POST, f"{URL}/json/2/res.users/search", status=401, json=INVALID_APIKEY)
+    with pytest.raises(OdooAuthError, match="not a password") as exc:
+        client().connect()  # SECRET is a password, Odoo 19 answers exactly as for a wrong key
+    assert "New API Key" in (exc.value.hint or "") and SECRET not in str(exc.value)
+    key = "0123456789abcdef0123456789abcdef01234567"
+    with pytest.raises(OdooAuthError, match="refused the API key on database 'prod'") as exc:
+        OdooClient(URL, "prod", "consultant@example.com", key).connect()
+    assert key not in str(exc.value)
     c = client(protocol="json2")
     c._version = None
     rsps.replace(responses.POST, f"{URL}/json/2/res.users/search", json=[5])
@@ -190,3 +213,24 @@ def test_json2_refused_key_and_server_error(rsps: responses.RequestsMock) -> Non
         "name": "odoo.exceptions.UserError", "message": "Sign-off 'X' is signed and cannot be changed"})
     with pytest.raises(OdooServerError, match="is signed and cannot be changed"):
         c.execute("erp.signoff", "write", [3], {"name": "Y"})
+
+
+# What Odoo 19.0 answers when X-Odoo-Database names a database it does not serve (recorded).
+NO_DATABASE_HTML = ("<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>No database is selected "
+                    "and the requested URL was not found in the server-wide controllers.</p>")
+
+
+def test_json2_wrong_database_is_a_wrong_database(rsps: responses.RequestsMock) -> None:
+    odoo19_version(rsps)
+    rsps.add(responses.POST, f"{URL}/json/2/res.users/search", status=404, body=NO_DATABASE_HTML,
+             content_type="text/html")
+    with pytest.raises(OdooDatabaseError, match="database 'prod' does not exist") as exc:
+        client().connect()
+    assert "PLAYBOOK_ODOO_DB" in (exc.value.hint or "")
+
+
+def test_json2_lists_databases_without_the_deprecated_endpoints(rsps: responses.RequestsMock) -> None:
+    odoo19_version(rsps)
+    rsps.add(responses.POST, f"{URL}/web/database/list", json={"jsonrpc": "2.0", "id": None,
+                                                               "result": ["erp", "erp_test"]})
+    assert client().list_databases() == ["erp", "erp_test"]

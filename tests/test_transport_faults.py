@@ -204,7 +204,7 @@ def _result(value: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def odoo(rsps: responses.RequestsMock, sleeps: list[float]) -> OdooClient:
-    rsps.post(f"{ODOO}/jsonrpc", **_result(VERSION))
+    rsps.post(f"{ODOO}/web/webclient/version_info", **_result(VERSION))
     rsps.post(f"{ODOO}/jsonrpc", **_result(2))
     client = OdooClient(ODOO, "prod", "sync", "secret").connect()
     client._http.sleep = sleeps.append

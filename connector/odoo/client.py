@@ -38,6 +38,13 @@ log = logging.getLogger(__name__)
 
 AUTH_HINT = ("check PLAYBOOK_ODOO_USER and PLAYBOOK_ODOO_PASSWORD (the login, not the name; "
              "an API key from the user's Preferences › Account Security works as password)")
+API_KEY_HINT = ("in Odoo, open your avatar › My Profile (Preferences) › Account Security › New API Key, "
+                "choose a name and a duration (or none, to keep it), confirm your password, and put the "
+                "40-character key it shows in PLAYBOOK_ODOO_PASSWORD")
+# Odoo's API keys are 20 random bytes in hex (res.users.apikeys); anything else is not a key.
+API_KEY_SHAPE = re.compile(r"[0-9a-f]{40}")
+# What Odoo 19 answers (HTTP 404, HTML) when X-Odoo-Database names no database it serves.
+_NO_DATABASE = "No database is selected"
 # Odoo 19 deprecates /jsonrpc and /xmlrpc in favour of JSON-2; its API keys are bearer tokens.
 JSON2_FROM_MAJOR = 19
 _MISSING_DB = re.compile(r'database "([^"]+)" does not exist|KeyError: .?(\w+).?$')
@@ -271,13 +278,24 @@ class Json2Backend:
         if response.status_code == 200:
             return body
         if response.status_code == 401:
-            raise OdooAuthError("Odoo refused the API key", AUTH_HINT)
+            raise self._refused()
+        if response.status_code == 404 and not isinstance(body, dict) and _NO_DATABASE in response.text:
+            raise OdooDatabaseError(f"the database {self.db!r} does not exist on this Odoo server",
+                                    "check PLAYBOOK_ODOO_DB / [odoo] db (`playbook odoo doctor` lists the databases)")
         if response.status_code == 404 and not isinstance(body, dict):
             raise OdooConnectionError(f"{public_url(self.http.base_url)} has no JSON-2 endpoint",
                                       f"{SETTINGS_HINT}: the root URL of an Odoo 19+ server")
         body = body if isinstance(body, dict) else {}
         raise server_error(str(body.get("name") or f"HTTP {response.status_code}"),
                            str(body.get("message") or response.reason), f"{model}.{method}")
+
+    def _refused(self) -> OdooAuthError:
+        """401 ("Invalid apikey") is the same for a password and a bad key: the secret's shape tells them apart."""
+        if not API_KEY_SHAPE.fullmatch(self.api_key.get_secret_value()):
+            return OdooAuthError("Odoo 19 needs an API key, not a password: PLAYBOOK_ODOO_PASSWORD holds something "
+                                 "that is not an API key", API_KEY_HINT)
+        return OdooAuthError(f"Odoo refused the API key on database {self.db!r} (revoked, expired, made on "
+                             "another database, or mistyped)", API_KEY_HINT)
 
     def login(self, login: str) -> int:
         ids = self.execute("res.users", "search", ([["login", "=", login]],), {"limit": 1})
@@ -332,10 +350,29 @@ class OdooClient:
     @property
     def version(self) -> ServerVersion:
         if self._version is None:
-            info = self.call("common", "version")
+            info = self._web_version_info()
+            if info is None:  # a server without the web client's route: ask the legacy endpoint
+                info = self.call("common", "version")
             self._version = ServerVersion(str(info.get("server_version", "?")),
                                           tuple(info.get("server_version_info") or ()))
         return self._version
+
+    def _web_version_info(self) -> dict[str, Any] | None:
+        """The version from the web client's own route (Odoo 10 to 19+), so that a 19 server never sees a
+        request to /jsonrpc or /xmlrpc (deprecated there, removed in 20). None when the route is absent."""
+        payload = {"jsonrpc": "2.0", "method": "call", "id": self._http.calls + 1, "params": {}}
+        _, body = self._http.post("/web/webclient/version_info", payload, safe=True, label="version")
+        result = body.get("result") if isinstance(body, dict) else None
+        return result if isinstance(result, dict) and "server_version" in result else None
+
+    def list_databases(self) -> list[str]:
+        """Database names the server lists (empty when it hides them, ``list_db = False``)."""
+        if not self.uses_json2:
+            return list(self.call("db", "list") or [])
+        payload = {"jsonrpc": "2.0", "method": "call", "id": self._http.calls + 1, "params": {}}
+        _, body = self._http.post("/web/database/list", payload, safe=True, label="database list")
+        result = body.get("result") if isinstance(body, dict) else None
+        return [str(name) for name in result] if isinstance(result, list) else []
 
     @property
     def uses_json2(self) -> bool:

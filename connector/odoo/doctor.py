@@ -13,10 +13,37 @@ from connector.odoo.provision import addon_installed
 
 ADDON = "erp_playbook"
 ADDON_DEPENDS = ("project", "hr_timesheet", "account", "portal")
-ADDON_SERIES = 18  # the Odoo major version erp_playbook is written for
-OTHER_SERIES_HINT = (f"{ADDON} is written for Odoo {ADDON_SERIES}.0; on this server keep provisioning plain projects, "
-                     f"and do not put odoo_addon/ on its addons_path (Odoo 17 refuses to load any database while a "
-                     f"module for another series is on it)")
+ADDON_SERIES = (18, 19)  # the Odoo major versions erp_playbook exists for: odoo_addon/18.0, odoo_addon/19.0
+OTHER_SERIES_HINT = (f"{ADDON} is written for Odoo {' and '.join(f'{s}.0' for s in ADDON_SERIES)}; on this server "
+                     f"keep provisioning plain projects, and do not put any odoo_addon/ folder on its addons_path "
+                     f"(Odoo 17 refuses to load any database while a module for another series is on it)")
+
+
+def addon_folder(major: int) -> str:
+    """The repository folder a server of this Odoo series needs on its addons path."""
+    return f"odoo_addon/{major}.0"
+
+
+def wrong_series(module: dict[str, Any], major: int) -> str | None:
+    """Why Odoo cannot install the addon it sees, when the folder on its path is of another series.
+
+    ``installed_version`` is the manifest's version as Odoo reads it from disk (``18.0.1.0.0``), whatever
+    the state: Odoo marks a module of another series uninstallable with only a log line, which otherwise
+    looks exactly like a missing dependency.
+    """
+    on_disk = str(module.get("installed_version") or "")
+    if major not in ADDON_SERIES or not on_disk or on_disk.startswith(f"{major}.0."):
+        return None
+    series = ".".join(on_disk.split(".")[:2])
+    return (f"the {ADDON} on the server's addons path is the {series} module ({on_disk}) and this server runs "
+            f"Odoo {major}.0")
+
+
+def wrong_series_hint(module: dict[str, Any], major: int) -> str:
+    other = str(module.get("installed_version") or "?").split(".")[0]
+    return (f"replace odoo_addon/{other}.0 by {addon_folder(major)} in the server's addons_path, restart Odoo, "
+            "then run `playbook odoo install`")
+
 
 # (model, operation, what it is needed for, the group that grants it)
 BASE_RIGHTS = (
@@ -108,7 +135,7 @@ def _run(client: OdooClient, report: DoctorReport) -> None:
 
 def _known_databases(client: OdooClient) -> str:
     try:
-        names = client.call("db", "list")
+        names = client.list_databases()
     except ConnectorError:  # list_db = False on the server
         return ""
     return f" (databases: {', '.join(names)})" if names else ""
@@ -154,11 +181,16 @@ def _check_modules(report: DoctorReport, modules: dict[str, dict[str, Any]], maj
         report.add("addon", "warn",
                    f"{ADDON} is not known to this database: provisioning falls back to plain Odoo projects "
                    "(no payment milestones, no man-day tracking)",
-                   "put the repository's odoo_addon/ folder on the server's addons_path, restart Odoo, "
-                   "then run `playbook odoo install`" if major == ADDON_SERIES else OTHER_SERIES_HINT)
+                   f"put the repository's {addon_folder(major)} folder on the server's addons_path, restart Odoo, "
+                   "then run `playbook odoo install`" if major in ADDON_SERIES else OTHER_SERIES_HINT)
         return
     state = addon["state"]
     report.addon_state = state
+    mismatch = wrong_series(addon, major)
+    if mismatch and state != "installed":
+        report.addon_state = "wrong series"
+        report.add("addon", "fail", f"{mismatch}: Odoo cannot install it", wrong_series_hint(addon, major))
+        return
     if state == "installed":
         db_version, disk_version = addon.get("latest_version"), addon.get("installed_version")
         if db_version and disk_version and db_version != disk_version:

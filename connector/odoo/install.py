@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connector.odoo.client import OdooClient
-from connector.odoo.doctor import ADDON, ADDON_SERIES, OTHER_SERIES_HINT, has_right
+from connector.odoo.doctor import (
+    ADDON,
+    ADDON_SERIES,
+    OTHER_SERIES_HINT,
+    addon_folder,
+    has_right,
+    wrong_series,
+    wrong_series_hint,
+)
 from connector.odoo.errors import OdooAccessError, OdooMissingAddon
 from connector.playbook.model import Playbook
 
@@ -38,7 +46,8 @@ def install_addon(client: OdooClient, playbook: Playbook | None, *, upgrade: boo
     """Idempotent: an installed, current addon is left alone (``upgrade`` forces an upgrade)."""
     start = client.rpc_calls
     client.connect()
-    if client.version.major != ADDON_SERIES:
+    major = client.version.major
+    if major not in ADDON_SERIES:
         raise OdooMissingAddon(f"this server runs Odoo {client.version}; {ADDON} cannot be installed on it",
                                OTHER_SERIES_HINT)
     if not has_right(client, "ir.module.module", "write"):
@@ -51,9 +60,12 @@ def install_addon(client: OdooClient, playbook: Playbook | None, *, upgrade: boo
     if module is None:
         raise OdooMissingAddon(
             f"the Odoo server has no {ADDON} addon on its addons path",
-            "copy or mount the repository's odoo_addon/ folder on the server, add it to addons_path in "
-            "odoo.conf, restart Odoo, then rerun `playbook odoo install`")
+            f"put the repository's {addon_folder(major)} folder on the server's addons_path in odoo.conf "
+            "(docs/odoo.md: to copy it alone, `cp -rL`), restart Odoo, then rerun `playbook odoo install`")
     state = module["state"]
+    mismatch = wrong_series(module, major)
+    if mismatch and state != "installed":
+        raise OdooMissingAddon(f"{mismatch}: Odoo cannot install it", wrong_series_hint(module, major))
     if state == "uninstallable":
         raise OdooMissingAddon(f"Odoo sees {ADDON} but cannot install it (a dependency is missing)",
                                "make project, hr_timesheet, account and portal available on the addons path")

@@ -17,7 +17,7 @@ LINE_FIELDS = ["erp_jira_worklog_id", "project_id", "task_id", "date", "unit_amo
                "erp_customer_confirmed", "erp_confirmed_date"]
 SYNCED_FIELDS = ["erp_jira_worklog_id", "project_id", "name", "unit_amount", "erp_customer_confirmed",
                  "erp_confirmed_date"]
-# What the customer signed for (odoo_addon/erp_playbook/models/account_analytic_line.py): Odoo refuses to change
+# What the customer signed for (odoo_addon/18.0/erp_playbook/models/account_analytic_line.py): Odoo refuses to change
 # these on a confirmed line, and refuses to delete it.
 SIGNED_FIELDS = ("unit_amount", "date", "project_id", "task_id", "employee_id", "user_id")
 # hr.employee.public: readable by every internal user (hr.employee needs Employees rights); the nested spec

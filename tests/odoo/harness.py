@@ -1,4 +1,4 @@
-"""A real Odoo 18 for tests: a private PostgreSQL cluster and an Odoo server, both on 127.0.0.1.
+"""A real Odoo (18 or 19) for tests: a private PostgreSQL cluster and an Odoo server, both on 127.0.0.1.
 
 Nothing here touches the machine's own PostgreSQL cluster or an Odoo you run yourself: the harness
 ``initdb``s a throw-away cluster in a temporary directory, creates the template databases Odoo needs
@@ -7,11 +7,13 @@ serves them with ``odoo-bin`` and hands out cheap copies (``CREATE DATABASE ... 
 
 Initialising the base database takes about a minute, so the initialised cluster is cached between runs
 (``ODOO_TEST_CACHE``, default ``~/.cache/erp-playbook/odoo-test``), keyed by a hash of the Odoo tree's
-release file, the module list and, for the addon template, every file under ``odoo_addon/``. A cache
+release file, the module list and, for the addon template, every file under ``odoo_addon/<series>/``. A cache
 entry is a stopped cluster's data directory plus Odoo's filestore, copied in with ``cp -a``.
 
 Environment:
-    ODOO_SRC         an Odoo 18 tree (the directory holding ``odoo-bin``); tests skip without it
+    ODOO_SRC         an Odoo 18 or 19 tree (the directory holding ``odoo-bin``); tests skip without it.
+                     Its ``odoo/release.py`` gives the series: the addon comes from ``odoo_addon/<series>``
+                     and, on 19+, admin logs in over JSON-2 with an API key the harness makes itself.
     ODOO_PYTHON      interpreter with Odoo's requirements installed (default: the one running pytest)
     ODOO_PG_BIN      PostgreSQL's bin directory (default: ``pg_config --bindir`` or /usr/lib/postgresql/*/bin)
     ODOO_TEST_CACHE  where initialised clusters are kept; ``off`` disables the cache
@@ -38,9 +40,10 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ADDONS_DIR = REPO_ROOT / "odoo_addon"
+ADDONS_ROOT = REPO_ROOT / "odoo_addon"
 ADDON_NAME = "erp_playbook"
 BASE_MODULES = ("project", "hr_timesheet", "account")
 BASE_TEMPLATE = "erp_tpl_base"
@@ -48,11 +51,14 @@ ADDON_TEMPLATE = "erp_tpl_addon"
 SESSION_DB = "erp_session"
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "admin"  # Odoo's default for a database created without the database manager
+# Odoo 19 serves external calls over JSON-2 only with an API key; made once per base template, kept beside it.
+JSON2_FROM_SERIES = 19
+API_KEY_FILE = "admin-api-key"
 DB_USER = "odoo"
 # Bump when the way templates are built changes, so stale cache entries are not reused.
-CACHE_SCHEMA = "1"
+CACHE_SCHEMA = "2"
 SKIP_REASON = (
-    "set ODOO_SRC to an Odoo 18 tree (the directory with odoo-bin) and ODOO_PYTHON to a Python with its "
+    "set ODOO_SRC to an Odoo 18 or 19 tree (the directory with odoo-bin) and ODOO_PYTHON to a Python with its "
     "requirements to run the live Odoo tests; see docs/odoo.md"
 )
 
@@ -121,7 +127,7 @@ class OdooSource:
             return None
         src = Path(raw).expanduser().resolve()
         if not (src / "odoo-bin").is_file():
-            raise HarnessError(f"ODOO_SRC={raw} has no odoo-bin; point it at the root of an Odoo 18 tree")
+            raise HarnessError(f"ODOO_SRC={raw} has no odoo-bin; point it at the root of an Odoo 18 or 19 tree")
         python = os.environ.get("ODOO_PYTHON", "").strip() or sys.executable
         if not shutil.which(python) and not Path(python).is_file():
             raise HarnessError(
@@ -134,8 +140,26 @@ class OdooSource:
         return self.src / "odoo-bin"
 
     @property
+    def series(self) -> int:
+        """The Odoo major version of the tree, from ``odoo/release.py`` (``version_info = (19, 0, ...)``)."""
+        release = (self.src / "odoo" / "release.py").read_text()
+        match = re.search(r"^version_info\s*=\s*\(\s*(\d+)\s*,", release, re.MULTILINE)
+        if not match:
+            raise HarnessError(f"{self.src}/odoo/release.py has no version_info: is ODOO_SRC an Odoo tree?")
+        return int(match.group(1))
+
+    @property
+    def addons_dir(self) -> Path:
+        """The folder holding this series' ``erp_playbook`` (what a user puts on the addons path)."""
+        return ADDONS_ROOT / f"{self.series}.0"
+
+    @property
+    def uses_api_key(self) -> bool:
+        return self.series >= JSON2_FROM_SERIES
+
+    @property
     def addons_path(self) -> str:
-        return ",".join([str(self.src / "odoo" / "addons"), str(self.src / "addons"), str(ADDONS_DIR)])
+        return ",".join([str(self.src / "odoo" / "addons"), str(self.src / "addons"), str(self.addons_dir)])
 
     def base_key(self) -> str:
         digest = hashlib.sha256(f"{CACHE_SCHEMA}|{self.src}|{','.join(BASE_MODULES)}".encode())
@@ -144,8 +168,8 @@ class OdooSource:
 
     def addon_key(self) -> str:
         digest = hashlib.sha256(self.base_key().encode())
-        if ADDONS_DIR.is_dir():
-            _hash_tree(digest, ADDONS_DIR)
+        if self.addons_dir.is_dir():
+            _hash_tree(digest, self.addons_dir)
         return digest.hexdigest()[:16]
 
 
@@ -330,7 +354,7 @@ class OdooServer:
     port: int
     db: str
     login: str
-    password: str
+    password: str = field(repr=False)  # what the connector logs in with: admin's password on 18, an API key on 19+
     addons_path: str
     version: str
     source: OdooSource
@@ -340,7 +364,13 @@ class OdooServer:
     config_file: Path
     log_path: Path
     addon_template_error: str | None = None
+    web_password: str = ADMIN_PASSWORD  # the login form's password (a browser, /web/session/authenticate)
     _counter: list[int] = field(default_factory=lambda: [0])
+    _clients: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def series(self) -> int:
+        return self.source.series
 
     # -- databases ---------------------------------------------------------------------------------
     def new_database(self, name: str | None = None, *, with_addon: bool = False) -> str:
@@ -358,7 +388,8 @@ class OdooServer:
         shutil.rmtree(self.data_dir / "filestore" / name, ignore_errors=True)
 
     # -- one-shot odoo-bin -------------------------------------------------------------------------
-    def run_odoo(self, *args: str, db: str, timeout: float = 1200, log_name: str | None = None) -> OdooRun:
+    def run_odoo(self, *args: str, db: str, timeout: float = 1200, log_name: str | None = None,
+                 wrapper: Path | None = None) -> OdooRun:
         """Run ``odoo-bin -c <session config> -d db <args>``, e.g. ``-i erp_playbook --test-enable
         --test-tags /erp_playbook --stop-after-init``. Add ``--stop-after-init`` yourself.
 
@@ -368,6 +399,7 @@ class OdooServer:
         log_path = self.workdir / "logs" / f"{log_name or 'odoo-bin'}-{self._counter[0]}.log"
         argv = [
             self.source.python,
+            *([str(wrapper)] if wrapper else []),  # a script that patches Odoo, then runs odoo-bin
             str(self.source.odoo_bin),
             "-c",
             str(self.config_file),
@@ -395,6 +427,12 @@ class OdooServer:
                 code = -9
         return OdooRun(args=list(args), returncode=code, log_path=log_path, seconds=time.monotonic() - started)
 
+    def credential_for(self, db: str, login: str, password: str) -> str:
+        """What ``login`` gives the connector: the password on 18, a new API key on 19+ (JSON-2 wants one)."""
+        if not self.source.uses_api_key:
+            return password
+        return make_api_key(self.source, self.config_file, self.workdir, db, login)
+
     # -- RPC conveniences --------------------------------------------------------------------------
     def jsonrpc(self, service: str, method: str, *args: object) -> object:
         """Call ``/jsonrpc`` (e.g. ``("object", "execute_kw", db, uid, pwd, model, method, args)``)."""
@@ -415,7 +453,19 @@ class OdooServer:
         return body["result"]
 
     def execute(self, db: str, model: str, method: str, *args: object, **kwargs: object) -> object:
-        """``execute_kw`` as admin on ``db``."""
+        """``execute_kw`` as admin on ``db``: over JSON-2 with the API key on 19+ (no deprecated endpoint)."""
+        if self.source.uses_api_key:
+            from connector.odoo.client import OdooClient  # the connector's own JSON-2 client
+
+            client = self._clients.get(db)
+            if client is None:
+                client = self._clients[db] = OdooClient(self.url, db, self.login, self.password, protocol="json2")
+            args, kwargs = _json2_arguments(method, args, kwargs)
+            result = client.execute(model, method, *args, **kwargs)
+            # execute_kw answers create({...}) with an id, JSON-2 with a list of one: keep tests series-blind.
+            if method == "create" and args and isinstance(args[0], dict) and isinstance(result, list):
+                return result[0]
+            return result
         uid = self.jsonrpc("common", "login", db, self.login, self.password)
         return self.jsonrpc("object", "execute_kw", db, uid, self.password, model, method, list(args), kwargs)
 
@@ -444,6 +494,44 @@ class OdooDatabase:
         return self.server.execute(self.name, model, method, *args, **kwargs)
 
 
+# execute_kw's positional arguments the connector's JSON-2 client does not name itself.
+_JSON2_NAMES = {"check_object_reference": ("module", "xml_id")}
+
+
+def _json2_arguments(method: str, args: tuple[object, ...], kwargs: dict[str, object]
+                     ) -> tuple[tuple[object, ...], dict[str, object]]:
+    """Name what tests pass positionally, as execute_kw allows: known names, else ``[ids]`` of a record method."""
+    from connector.odoo.client import Json2Backend
+
+    if method in _JSON2_NAMES:
+        return (), {**kwargs, **dict(zip(_JSON2_NAMES[method], args, strict=True))}
+    if method not in Json2Backend.POSITIONAL and len(args) == 1 and isinstance(args[0], list):
+        return (), {**kwargs, "ids": args[0]}
+    return args, kwargs
+
+
+def make_api_key(source: OdooSource, config_file: Path, workdir: Path, db: str, login: str) -> str:
+    """A new API key for ``login`` on ``db`` (Odoo 19+), made with ``odoo-bin shell`` as an administrator would
+    (Preferences › Account Security › New API Key does the same); about 10 s."""
+    script = (
+        f"user = env['res.users'].search([('login', '=', {login!r})])\n"
+        "key = env['res.users.apikeys'].with_user(user)._generate(None, 'erp-playbook tests', None)\n"
+        "env.cr.commit()\n"
+        "print('ERP_API_KEY=' + key)\n"
+    )
+    log_path = workdir / "logs" / f"api-key-{db}-{login}.log"
+    proc = subprocess.run(
+        [source.python, str(source.odoo_bin), "shell", "-c", str(config_file), "-d", db, "--no-http"],
+        input=script, capture_output=True, text=True, timeout=300, cwd=workdir, env=_odoo_env(), check=False,
+    )
+    log_path.write_text(proc.stderr)  # Odoo's log; the key itself is only on stdout
+    match = re.search(r"ERP_API_KEY=([0-9a-f]+)", proc.stdout)
+    if proc.returncode != 0 or not match:
+        raise HarnessError(f"making an API key for {login} on {db} failed (exit {proc.returncode}); log {log_path}:\n"
+                           f"{tail(log_path)}")
+    return match.group(1)
+
+
 def _odoo_env() -> dict[str, str]:
     env = dict(os.environ)
     # Odoo must not pick up the test venv's PYTHONPATH tweaks or an unrelated odoo package.
@@ -466,8 +554,8 @@ def _write_config(path: Path, cluster: PostgresCluster, source: OdooSource, data
         f"http_port = {http_port}\n"
         "workers = 0\n"
         "max_cron_threads = 0\n"
-        "without_demo = all\n"
-        "list_db = True\n"
+        + ("without_demo = all\n" if source.series < 19 else "")  # no demo is 19's default; the option warns
+        + "list_db = True\n"
         "log_level = info\n"
     )
     path.chmod(0o600)  # holds the session's database password
@@ -592,7 +680,7 @@ class OdooHarness:
             port=port,
             db=db,
             login=ADMIN_LOGIN,
-            password=ADMIN_PASSWORD,
+            password=self._credential() if port else ADMIN_PASSWORD,
             addons_path=self.source.addons_path,
             version=version,
             source=self.source,
@@ -610,24 +698,40 @@ class OdooHarness:
 
     def _build_base_template(self) -> None:
         step = time.monotonic()
+        demo = ("--without-demo=all",) if self.source.series < 19 else ()
         run = self._one_shot(
-            "-i",
-            ",".join(BASE_MODULES),
-            "--without-demo=all",
-            "--stop-after-init",
-            db=BASE_TEMPLATE,
-            log_name="init-base",
+            "-i", ",".join(BASE_MODULES), *demo, "--stop-after-init", db=BASE_TEMPLATE, log_name="init-base"
         )
         self.timings["base_template"] = time.monotonic() - step
         if run.returncode != 0:
             raise HarnessError(
                 f"creating the base database failed (exit {run.returncode}); log {run.log_path}:\n{run.tail()}"
             )
+        if self.source.uses_api_key:
+            self._make_api_key()
+
+    def _make_api_key(self) -> None:
+        """Give admin an API key in the base template (copied into every database made from it)."""
+        key = make_api_key(self.source, self.config_file, self.workdir, BASE_TEMPLATE, ADMIN_LOGIN)
+        self.data_dir.mkdir(exist_ok=True)
+        key_file = self.data_dir / API_KEY_FILE
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+
+    def _credential(self) -> str:
+        """What the connector logs in with: the password on 18, the API key made with the base template on 19+."""
+        if not self.source.uses_api_key:
+            return ADMIN_PASSWORD
+        key_file = self.data_dir / API_KEY_FILE
+        if not key_file.is_file():
+            raise HarnessError(f"no API key at {key_file}: the cached cluster predates it; delete the cache entry")
+        return key_file.read_text().strip()
 
     def _build_addon_template(self) -> str | None:
         """Install the addon into a copy of the base; an error message instead of raising, so the base still serves."""
-        if not (ADDONS_DIR / ADDON_NAME / "__manifest__.py").is_file():
-            return f"{ADDONS_DIR / ADDON_NAME} has no __manifest__.py yet"
+        addon = self.source.addons_dir / ADDON_NAME
+        if not (addon / "__manifest__.py").is_file():
+            return f"{addon} has no __manifest__.py (no erp_playbook for Odoo {self.source.series}.0 yet)"
         copy_database(self.cluster, self.data_dir, BASE_TEMPLATE, ADDON_TEMPLATE)
         run = self._one_shot("-i", ADDON_NAME, "--stop-after-init", db=ADDON_TEMPLATE, log_name="init-addon")
         if run.returncode != 0:

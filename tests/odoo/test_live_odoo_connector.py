@@ -7,13 +7,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 from click.testing import CliRunner
 
 from cli.main import cli
 from connector.errors import ConnectorError
-from connector.odoo.client import OdooClient
+from connector.odoo.client import JSON2_FROM_MAJOR, OdooClient
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
 from connector.odoo.provision import Provisioner
@@ -56,7 +58,8 @@ def state(db: OdooDatabase, project_id: int, addon: bool = True) -> dict[str, in
 def test_doctor_all_ok_with_the_addon(odoo_addon_db: OdooDatabase) -> None:
     report = run_doctor(client_for(odoo_addon_db))
     assert report.exit_code == 0, report.as_dict()
-    assert report.server_version and report.server_version.startswith("18") and report.addon_state == "installed"
+    assert report.server_version and report.server_version.startswith(f"{odoo_addon_db.server.series}.")
+    assert report.addon_state == "installed"
 
 
 def test_doctor_addon_missing_is_a_warning_with_the_fix(odoo_db: OdooDatabase) -> None:
@@ -79,6 +82,32 @@ def test_doctor_wrong_password(odoo_db: OdooDatabase) -> None:
     assert report.exit_code == 2 and fail[0].name == "login" and "wrong-pass" not in json.dumps(report.as_dict())
 
 
+def test_on_19_a_password_is_told_to_make_an_api_key(odoo_db: OdooDatabase) -> None:
+    if odoo_db.server.series < JSON2_FROM_MAJOR:
+        pytest.skip("Odoo 18 and older accept the password over JSON-RPC")
+    report = run_doctor(OdooClient(odoo_db.url, odoo_db.name, "admin", odoo_db.server.web_password))
+    login = next(c for c in report.checks if c.name == "login")
+    assert login.status == "fail" and "needs an API key, not a password" in login.detail
+    assert "New API Key" in (login.fix or "") and "PLAYBOOK_ODOO_PASSWORD" in (login.fix or "")
+
+
+def test_on_19_no_request_goes_to_the_deprecated_endpoints(odoo_database_factory: Callable[..., OdooDatabase]) -> None:
+    db = odoo_database_factory(with_addon=False)
+    if db.server.series < JSON2_FROM_MAJOR:
+        pytest.skip("/jsonrpc is Odoo 18's external API")
+    paths: list[str] = []
+    session = requests.Session()
+    session.hooks["response"].append(lambda response, *a, **k: paths.append(urlsplit(response.url).path))
+    client = OdooClient(db.url, db.name, db.login, db.password, session=session)
+    assert run_doctor(client).exit_code == 1  # the addon is not installed yet
+    install_addon(client, load_playbook(DEFAULT_PLAYBOOK))
+    Provisioner(client, plan_for("No legacy endpoints", "small")).run()
+    assert run_doctor(client).exit_code == 0
+    wrong_db = OdooClient(db.url, "no_such_db", db.login, db.password, session=session)
+    assert [c.name for c in run_doctor(wrong_db).checks if c.status == "fail"] == ["database"]
+    assert paths and not [p for p in paths if p.startswith(("/jsonrpc", "/xmlrpc"))], sorted(set(paths))
+
+
 def test_doctor_wrong_url() -> None:
     report = run_doctor(OdooClient(f"http://127.0.0.1:{free_port()}", "x", "admin", "admin"))
     assert report.exit_code == 2 and report.checks[0].name == "server" and "cannot connect" in report.checks[0].detail
@@ -86,9 +115,11 @@ def test_doctor_wrong_url() -> None:
 
 def test_doctor_names_missing_rights(odoo_db: OdooDatabase) -> None:
     _model, group_id = odoo_db.execute("ir.model.data", "check_object_reference", "base", "group_user")
+    groups = "group_ids" if odoo_db.server.series >= 19 else "groups_id"
     odoo_db.execute("res.users", "create", [{"name": "Intern", "login": "intern", "password": "intern-pw-1",
-                                             "groups_id": [[6, 0, [group_id]]]}])
-    report = run_doctor(OdooClient(odoo_db.url, odoo_db.name, "intern", "intern-pw-1"))
+                                             groups: [[6, 0, [group_id]]]}])
+    secret = odoo_db.server.credential_for(odoo_db.name, "intern", "intern-pw-1")
+    report = run_doctor(OdooClient(odoo_db.url, odoo_db.name, "intern", secret))
     failed = {c.name: c for c in report.checks if c.status == "fail"}
     assert report.exit_code == 2 and "rights project.project" in failed
     assert "Project: Administrator" in (failed["rights project.project"].fix or "")
@@ -99,7 +130,9 @@ def test_cli_doctor_one_line_per_problem(odoo_db: OdooDatabase, runner: CliRunne
     for name, value in {"URL": odoo_db.url, "DB": odoo_db.name, "USER": "admin", "PASSWORD": "nope"}.items():
         monkeypatch.setenv(f"PLAYBOOK_ODOO_{name}", value)
     result = runner.invoke(cli, ["odoo", "doctor"])
-    assert result.exit_code == 2 and "FAIL login: Odoo refused the login of 'admin'" in result.output
+    refused = ("Odoo 19 needs an API key, not a password" if odoo_db.server.series >= 19
+               else "Odoo refused the login of 'admin'")
+    assert result.exit_code == 2 and f"FAIL login: {refused}" in result.output
     assert "nope" not in result.output.replace("not usable", "")
 
 

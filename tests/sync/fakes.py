@@ -540,7 +540,7 @@ class OdooFake:
         self.confirm(ids)
         return True
 
-    # -- the addon's sign-off workflow (odoo_addon/erp_playbook/models/erp_signoff.py) ---------------------
+    # -- the addon's sign-off workflow (odoo_addon/18.0/erp_playbook/models/erp_signoff.py) ---------------------
     def _check_signoff_unlocked(self, ids: list[int], vals: dict[str, Any]) -> None:
         for rid in ids:
             row = self.tables["erp.signoff"][rid]

@@ -1,0 +1,145 @@
+# Copyright 2025 erp-playbook contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# payment_state values of account.move that mean the customer has paid (or owes nothing any more).
+SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+GRACE_DAYS_PARAM = "erp_playbook.payment_grace_days"
+DEFAULT_GRACE_DAYS = 30
+
+
+class ErpPaymentMilestone(models.Model):
+    _name = "erp.payment.milestone"
+    _inherit = ["mail.thread"]
+    _description = "Payment Milestone"
+    _order = "project_id, sequence, id"
+
+    def _default_grace_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(GRACE_DAYS_PARAM, DEFAULT_GRACE_DAYS)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return DEFAULT_GRACE_DAYS
+
+    project_id = fields.Many2one("project.project", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="project_id.company_id", store=True)
+    currency_id = fields.Many2one(related="project_id.currency_id")
+    template_id = fields.Many2one("erp.playbook.payment", string="Playbook Milestone", ondelete="set null")
+    key = fields.Char(required=True, index=True)
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    percent = fields.Float(string="Percent of Contract", tracking=True)
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Percent of the project's contract amount; may be typed in instead.",
+    )
+    signoff_id = fields.Many2one(
+        "erp.signoff",
+        string="Triggering Sign-off",
+        ondelete="set null",
+        domain="[('project_id', '=', project_id)]",
+        help="The payment falls due when this sign-off is signed; empty: on contract signing.",
+    )
+    signoff_state = fields.Selection(related="signoff_id.state", string="Sign-off Status")
+    date_trigger = fields.Date(
+        compute="_compute_dates", store=True, help="When the gate was signed (or the invoice date without a gate)."
+    )
+    invoice_id = fields.Many2one(
+        "account.move",
+        ondelete="set null",
+        tracking=True,
+        domain="[('move_type', '=', 'out_invoice'), ('partner_id', 'child_of', partner_id)]",
+    )
+    partner_id = fields.Many2one(related="project_id.partner_id")
+    payment_state = fields.Selection(related="invoice_id.payment_state", string="Payment Status")
+    amount_residual = fields.Monetary(related="invoice_id.amount_residual", string="Amount Due")
+    delay_days = fields.Integer(help="Days after the gate before the payment falls due (retention).")
+    grace_days = fields.Integer(
+        default=lambda self: self._default_grace_days(),
+        help="Days after the due date before an unpaid milestone is overdue.",
+    )
+    date_due = fields.Date(compute="_compute_dates", store=True, readonly=False, tracking=True)
+    days_overdue = fields.Integer(compute="_compute_overdue")
+    is_overdue = fields.Boolean(string="Overdue", compute="_compute_overdue", search="_search_is_overdue")
+
+    if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
+        _key_uniq = models.Constraint("UNIQUE (project_id, key)", "A payment milestone key must be unique within a project.")
+    else:  # Odoo 18
+        _sql_constraints = [("key_uniq", "unique(project_id, key)", "A payment milestone key must be unique within a project.")]
+
+    @api.depends("percent", "project_id.erp_contract_amount")
+    def _compute_amount(self):
+        for milestone in self:
+            if milestone.percent:
+                milestone.amount = milestone.project_id.erp_contract_amount * milestone.percent / 100.0
+
+    @api.depends("signoff_id", "signoff_id.state", "signoff_id.date_signed", "invoice_id.invoice_date", "delay_days")
+    def _compute_dates(self):
+        for milestone in self:
+            if milestone.signoff_id:
+                signed = milestone.signoff_id.state == "signed"
+                trigger = milestone.signoff_id.date_signed if signed else False
+            else:
+                trigger = milestone.invoice_id.invoice_date
+            milestone.date_trigger = trigger
+            milestone.date_due = trigger + timedelta(days=milestone.delay_days) if trigger else False
+
+    def _is_settled(self):
+        return bool(self.invoice_id) and self.invoice_id.payment_state in SETTLED_PAYMENT_STATES
+
+    @api.depends("date_due", "grace_days", "invoice_id.payment_state")
+    @api.depends_context("today")
+    def _compute_overdue(self):
+        today = fields.Date.to_date(self.env.context.get("today")) or fields.Date.context_today(self)
+        for milestone in self:
+            days = 0
+            if milestone.date_due and not milestone._is_settled():
+                days = (today - (milestone.date_due + timedelta(days=milestone.grace_days))).days
+            milestone.days_overdue = max(days, 0)
+            milestone.is_overdue = days > 0
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Filter 'Overdue' supports only = True/False."))
+        # Candidates are cut down in SQL (a due date, not settled); the date arithmetic is per record.
+        candidates = self.search(
+            [
+                ("date_due", "!=", False),
+                "|",
+                ("invoice_id", "=", False),
+                ("invoice_id.payment_state", "not in", SETTLED_PAYMENT_STATES),
+            ]
+        )
+        overdue_ids = candidates.filtered("is_overdue").ids
+        wanted = value if operator == "=" else not value
+        return [("id", "in" if wanted else "not in", overdue_ids)]
+
+    def action_create_invoice(self):
+        """A draft customer invoice for this milestone's amount, linked back to it."""
+        self.ensure_one()
+        if self.invoice_id:
+            raise UserError(self.env._("'%s' already has an invoice.", self.name))
+        if not self.project_id.partner_id:
+            raise UserError(self.env._("Set the customer on project '%s' first.", self.project_id.name))
+        if not self.amount:
+            raise UserError(self.env._("'%s' has no amount: set the contract amount or the amount.", self.name))
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.project_id.partner_id.id,
+                "invoice_origin": self.project_id.name,
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {"name": f"{self.project_id.name}: {self.name}", "quantity": 1, "price_unit": self.amount}
+                    )
+                ],
+            }
+        )
+        self.invoice_id = invoice
+        return {"type": "ir.actions.act_window", "res_model": "account.move", "res_id": invoice.id, "view_mode": "form"}

@@ -1,0 +1,1 @@
+../../18.0/erp_playbook/__init__.py
