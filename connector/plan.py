@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 from connector.errors import ConnectorError
@@ -97,26 +97,37 @@ class ProjectPlan:
 
 
 def split(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal]:
-    """Split ``total`` by ``weights`` into multiples of ``unit`` that add up to ``total`` exactly.
+    """Split ``total`` by ``weights`` into whole multiples of ``unit`` that add up to ``total`` exactly.
 
-    Largest remainder: floor every share, then hand the leftover units to the largest fractions.
-    When ``total`` itself is not a multiple of ``unit`` the last non-zero share takes the odd bit.
+    The one rule (docs/numbers.md), for man-days (``unit`` 0.5, whatever the total) and money (``unit`` 0.01):
+
+    1. ``total`` must be a whole number of units (the CLI and config refuse anything else); ValueError if not.
+    2. Largest remainder: each part gets the whole units of its exact share ``total * weight / sum(weights)``;
+       the units left over go one each to the parts with the largest remainders, ties to the earlier part
+       (playbook order).
+    3. Hence parts always add up to ``total``, a zero weight gets 0, and two equal weights get parts
+       that differ by at most one unit.
+
+    Computed in integers (units and scaled weights), so no rounding of the shares can change the outcome.
     """
-    weight_sum = sum(weights, Decimal(0))
-    if not weights or weight_sum == 0:
-        return [Decimal(0)] * len(weights)
-    whole = (total / unit).to_integral_value(ROUND_DOWN) * unit
-    exact = [whole * w / weight_sum for w in weights]
-    floors = [(e / unit).to_integral_value(ROUND_DOWN) * unit for e in exact]
-    leftover = int((whole - sum(floors, Decimal(0))) / unit)
-    order = sorted(range(len(weights)), key=lambda i: (exact[i] - floors[i], weights[i]), reverse=True)
+    steps = total / unit
+    if steps != steps.to_integral_value():
+        raise ValueError(f"{total} is not a whole number of {unit}")
+    if any(w < 0 for w in weights):
+        raise ValueError("weights cannot be negative")
+    if not weights or sum(weights, Decimal(0)) == 0:
+        return [Decimal(0) * unit for _ in weights]
+    units = int(steps)
+    scale = max(0, *(-w.as_tuple().exponent for w in weights if w.is_finite()))  # type: ignore[operator]
+    ints = [int(w.scaleb(scale)) for w in weights]
+    weight_sum = sum(ints)
+    shares = [divmod(units * w, weight_sum) for w in ints]
+    counts = [whole for whole, _ in shares]
+    leftover = units - sum(counts)
+    order = sorted(range(len(ints)), key=lambda i: (-shares[i][1], i))
     for i in order[:leftover]:
-        floors[i] += unit
-    odd = total - whole
-    if odd:
-        last = max(i for i, w in enumerate(weights) if w > 0)
-        floors[last] += odd
-    return floors
+        counts[i] += 1
+    return [count * unit for count in counts]
 
 
 def build_plan(
@@ -151,8 +162,10 @@ def build_plan(
             "contract_amount": contract_amount, "hours_per_day": hpd,
         })
     ]
-    unit = HALF if (man_days / HALF) == (man_days / HALF).to_integral_value() else CENT
-    budgets = split(man_days, [p.budget_share for p in playbook.phases], unit)
+    if man_days % HALF:
+        raise ConnectorError(f"the man-day budget {man_days} is not in half days",
+                             "man-days are counted in half days: pass --man-days like 120 or 120.5")
+    budgets = split(man_days, [p.budget_share for p in playbook.phases], HALF)
     for phase, budget in zip(playbook.phases, budgets, strict=True):
         records.append(PlannedRecord("phase", phase.key, None, phase.name, {
             "sequence": phase.sequence, "budget_man_days": budget, "budget_share": phase.budget_share,
