@@ -48,4 +48,4 @@ def test_addon_upgrades_in_place(odoo_server: OdooServer, odoo_addon_db: OdooDat
         "ir.module.module", "search_read", [["name", "=", ADDON_NAME]], fields=["state", "latest_version"]
     )
     assert module["state"] == "installed"
-    assert module["latest_version"] == "18.0.1.0.0"
+    assert module["latest_version"] == "18.0.1.1.0"
