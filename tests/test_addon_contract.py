@@ -128,3 +128,22 @@ def _models(model: type, seen: set[type] | None = None) -> set[type]:
             stack.extend(getattr(tp, "__args__", ()))
     return seen
 
+
+def test_the_fields_a_signed_log_line_locks_are_the_addons() -> None:
+    from connector.sync.odoo_side import SIGNED_FIELDS
+
+    assert addon_constant("models/account_analytic_line.py", "SIGNED_FIELDS") == SIGNED_FIELDS
+
+
+def test_the_sync_and_the_reports_know_every_collection_status_the_addon_computes() -> None:
+    """The payment rule is the addon's; the connector only maps its answer (Jira option, report status)."""
+    from typing import get_args
+
+    from connector.reports.snapshot import PaymentSnap
+    from connector.sync.engine import STATUS_OPTIONS
+    from connector.sync.odoo_side import MILESTONE_FIELDS
+
+    addon = [key for key, _label in addon_constant("models/erp_payment_milestone.py", "COLLECTION_STATUSES")]
+    assert list(STATUS_OPTIONS) == addon
+    assert list(get_args(PaymentSnap.model_fields["collection_status"].annotation)) == addon
+    assert {"collection_status", "days_overdue"} <= set(MILESTONE_FIELDS)

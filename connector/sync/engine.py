@@ -40,9 +40,11 @@ Progress = Callable[[str, int, int | None], None]  # (what, done, total or None)
 PARENT_DEPTH = 3  # sub-task → task → epic
 FIELD_REFRESH_SECONDS = 24 * 3600
 OVERDUE_LABEL = "payment-overdue"
-SETTLED = ("paid", "in_payment", "reversed")
 # Options of the "Payment status" select field (jira_templates/fields.yaml).
 STATUS_NOT_DUE, STATUS_INVOICED, STATUS_PAID, STATUS_OVERDUE = "Not due", "Invoiced", "Paid", "Overdue"
+# The addon decides where a milestone stands (erp.payment.milestone.collection_status); Jira shows it as an option.
+STATUS_OPTIONS = {"not_due": STATUS_NOT_DUE, "invoiced": STATUS_INVOICED, "paid": STATUS_PAID,
+                  "overdue": STATUS_OVERDUE}
 
 
 @dataclass
@@ -597,16 +599,9 @@ def _fmt(value: Any) -> str:
 
 
 def _payment(m: dict[str, Any], invoice: dict[str, Any] | None) -> dict[str, Any]:
-    overdue = bool(m.get("is_overdue"))
+    status = STATUS_OPTIONS[m.get("collection_status") or "not_due"]
+    overdue = status == STATUS_OVERDUE
     payment_state = invoice.get("payment_state") if invoice else None
-    if overdue:
-        status = STATUS_OVERDUE
-    elif payment_state in SETTLED:
-        status = STATUS_PAID
-    elif invoice is not None:
-        status = STATUS_INVOICED
-    else:
-        status = STATUS_NOT_DUE
     return {
         "key": m["key"],
         "name": m["name"],
