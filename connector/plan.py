@@ -113,12 +113,12 @@ def split(total: Decimal, weights: list[Decimal], unit: Decimal) -> list[Decimal
     steps = total / unit
     if steps != steps.to_integral_value():
         raise ValueError(f"{total} is not a whole number of {unit}")
-    if any(w < 0 for w in weights):
-        raise ValueError("weights cannot be negative")
+    if not all(w.is_finite() and w >= 0 for w in weights):
+        raise ValueError("weights must be finite and not negative")
     if not weights or sum(weights, Decimal(0)) == 0:
         return [Decimal(0) * unit for _ in weights]
     units = int(steps)
-    scale = max(0, *(-w.as_tuple().exponent for w in weights if w.is_finite()))  # type: ignore[operator]
+    scale = max([0, *(-int(w.as_tuple().exponent) for w in weights)])  # decimals of the finest weight
     ints = [int(w.scaleb(scale)) for w in weights]
     weight_sum = sum(ints)
     shares = [divmod(units * w, weight_sum) for w in ints]
@@ -162,10 +162,8 @@ def build_plan(
             "contract_amount": contract_amount, "hours_per_day": hpd,
         })
     ]
-    if man_days % HALF:
-        raise ConnectorError(f"the man-day budget {man_days} is not in half days",
-                             "man-days are counted in half days: pass --man-days like 120 or 120.5")
-    budgets = split(man_days, [p.budget_share for p in playbook.phases], HALF)
+    unit = HALF if (man_days / HALF) == (man_days / HALF).to_integral_value() else CENT
+    budgets = split(man_days, [p.budget_share for p in playbook.phases], unit)
     for phase, budget in zip(playbook.phases, budgets, strict=True):
         records.append(PlannedRecord("phase", phase.key, None, phase.name, {
             "sequence": phase.sequence, "budget_man_days": budget, "budget_share": phase.budget_share,
