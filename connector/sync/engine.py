@@ -42,9 +42,6 @@ FIELD_REFRESH_SECONDS = 24 * 3600
 OVERDUE_LABEL = "payment-overdue"
 # Options of the "Payment status" select field (jira_templates/fields.yaml).
 STATUS_NOT_DUE, STATUS_INVOICED, STATUS_PAID, STATUS_OVERDUE = "Not due", "Invoiced", "Paid", "Overdue"
-# The addon decides where a milestone stands (erp.payment.milestone.collection_status); Jira shows it as an option.
-STATUS_OPTIONS = {"not_due": STATUS_NOT_DUE, "invoiced": STATUS_INVOICED, "paid": STATUS_PAID,
-                  "overdue": STATUS_OVERDUE}
 
 
 @dataclass
@@ -596,6 +593,11 @@ def _num(value: Any) -> float:
 
 def _fmt(value: Any) -> str:
     return f"{float(value or 0):,.2f}"
+
+
+# The addon decides where a milestone stands (erp.payment.milestone.collection_status); Jira shows it as an option.
+STATUS_OPTIONS = {"not_due": STATUS_NOT_DUE, "invoiced": STATUS_INVOICED, "paid": STATUS_PAID,
+                  "overdue": STATUS_OVERDUE}
 
 
 def _payment(m: dict[str, Any], invoice: dict[str, Any] | None) -> dict[str, Any]:
