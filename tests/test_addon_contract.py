@@ -20,24 +20,30 @@ from connector.plan import split
 from connector.playbook.model import Playbook, consistency_problems
 
 ROOT = Path(__file__).resolve().parents[1]
-# The addon's folder (odoo_addon/<series>/erp_playbook once there is more than one Odoo series).
-ADDON = next(p.parent for p in sorted(ROOT.glob("odoo_addon/**/erp_playbook/__manifest__.py"))
-             if "18.0" in p.parts or p.parent.parent.name == "odoo_addon")
+# Every copy of the addon (odoo_addon/erp_playbook, or odoo_addon/<series>/erp_playbook per Odoo series): each
+# series must keep the connector's rules.
+ADDONS = [p.parent for p in sorted(ROOT.glob("odoo_addon/**/erp_playbook/__manifest__.py"))]
+ADDON_IDS = [str(a.relative_to(ROOT / "odoo_addon")) for a in ADDONS]
 HALF, CENT = Decimal("0.5"), Decimal("0.01")
+every_addon = pytest.mark.parametrize("addon", ADDONS, ids=ADDON_IDS)
 
 
-def load_plan_split() -> ModuleType:
+def test_there_is_an_addon_to_check() -> None:
+    assert ADDONS, "no odoo_addon/**/erp_playbook/__manifest__.py"
+
+
+def load_plan_split(addon: Path) -> ModuleType:
     """The addon's split rule, loaded from its file alone (it imports nothing from Odoo)."""
-    spec = importlib.util.spec_from_file_location("erp_playbook_plan_split", ADDON / "models" / "plan_split.py")
+    spec = importlib.util.spec_from_file_location("erp_playbook_plan_split", addon / "models" / "plan_split.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def addon_constant(relative: str, name: str) -> object:
+def addon_constant(addon: Path, relative: str, name: str) -> object:
     """A module-level constant of the addon's source, read with ``ast`` (no Odoo needed)."""
-    tree = ast.parse((ADDON / relative).read_text())
+    tree = ast.parse((addon / relative).read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             return ast.literal_eval(node.value)
@@ -63,26 +69,28 @@ def _cases() -> list[tuple[Decimal, list[Decimal], Decimal]]:
     return cases
 
 
-@pytest.mark.parametrize(("total", "weights", "step"), _cases())
-def test_the_addon_splits_budgets_and_amounts_as_the_connector_does(
-        total: Decimal, weights: list[Decimal], step: Decimal) -> None:
-    addon = load_plan_split()
-    ours = addon.split(total, weights, step)
-    assert ours == split(total, weights, step)
-    assert sum(ours) == total
+@every_addon
+def test_the_addon_splits_budgets_and_amounts_as_the_connector_does(addon: Path) -> None:
+    addon_split = load_plan_split(addon).split
+    for total, weights, step in _cases():
+        ours = addon_split(total, weights, step)
+        assert ours == split(total, weights, step), (total, weights, step)
+        assert sum(ours) == total
 
 
-def test_the_addon_refuses_a_man_day_total_that_is_not_in_half_days() -> None:
-    addon = load_plan_split()
-    assert (addon.MAN_DAY_STEP, addon.MONEY_STEP) == (HALF, CENT)
-    assert not addon.is_multiple(100.3, addon.MAN_DAY_STEP) and addon.is_multiple(100.5, addon.MAN_DAY_STEP)
+@every_addon
+def test_the_addon_refuses_a_man_day_total_that_is_not_in_half_days(addon: Path) -> None:
+    rule = load_plan_split(addon)
+    assert (rule.MAN_DAY_STEP, rule.MONEY_STEP) == (HALF, CENT)
+    assert not rule.is_multiple(100.3, rule.MAN_DAY_STEP) and rule.is_multiple(100.5, rule.MAN_DAY_STEP)
     with pytest.raises(ValueError, match=r"not a multiple of 0\.5"):
-        addon.split(Decimal("100.3"), [Decimal(1)], HALF)
+        rule.split(Decimal("100.3"), [Decimal(1)], HALF)
 
 
-def test_the_addon_tests_playbook_is_exactly_what_the_connector_pushes() -> None:
+@every_addon
+def test_the_addon_tests_playbook_is_exactly_what_the_connector_pushes(addon: Path) -> None:
     """The addon's tests load the JSON ``playbook odoo install`` sends: valid, complete, nothing hand-made."""
-    raw = json.loads((ADDON / "tests" / "data" / "mini_playbook.json").read_text())
+    raw = json.loads((addon / "tests" / "data" / "mini_playbook.json").read_text())
     playbook = Playbook.model_validate(raw)
     assert consistency_problems(playbook) == []
     assert playbook.model_dump(mode="json") == raw, (
@@ -90,9 +98,10 @@ def test_the_addon_tests_playbook_is_exactly_what_the_connector_pushes() -> None
     assert any(gate.sizes for _phase, gate in playbook.gates()), "keep a gate limited by size: the addon plans it"
 
 
-def test_every_key_the_addon_loader_reads_is_one_the_connector_writes() -> None:
+@every_addon
+def test_every_key_the_addon_loader_reads_is_one_the_connector_writes(addon: Path) -> None:
     """``playbook_loader.py`` reads the dump by key: a renamed or dropped field in the model must fail here."""
-    tree = ast.parse((ADDON / "models" / "playbook_loader.py").read_text())
+    tree = ast.parse((addon / "models" / "playbook_loader.py").read_text())
 
     def is_data(node: ast.expr) -> bool:  # data, phase_data, gate_data, ..., item: the playbook's dicts
         return isinstance(node, ast.Name) and (node.id in ("data", "item") or node.id.endswith("_data"))
@@ -129,13 +138,15 @@ def _models(model: type, seen: set[type] | None = None) -> set[type]:
     return seen
 
 
-def test_the_fields_a_signed_log_line_locks_are_the_addons() -> None:
+@every_addon
+def test_the_fields_a_signed_log_line_locks_are_the_addons(addon: Path) -> None:
     from connector.sync.odoo_side import SIGNED_FIELDS
 
-    assert addon_constant("models/account_analytic_line.py", "SIGNED_FIELDS") == SIGNED_FIELDS
+    assert addon_constant(addon, "models/account_analytic_line.py", "SIGNED_FIELDS") == SIGNED_FIELDS
 
 
-def test_the_sync_and_the_reports_know_every_collection_status_the_addon_computes() -> None:
+@every_addon
+def test_the_sync_and_the_reports_know_every_collection_status_the_addon_computes(addon: Path) -> None:
     """The payment rule is the addon's; the connector only maps its answer (Jira option, report status)."""
     from typing import get_args
 
@@ -143,7 +154,8 @@ def test_the_sync_and_the_reports_know_every_collection_status_the_addon_compute
     from connector.sync.engine import STATUS_OPTIONS
     from connector.sync.odoo_side import MILESTONE_FIELDS
 
-    addon = [key for key, _label in addon_constant("models/erp_payment_milestone.py", "COLLECTION_STATUSES")]
-    assert list(STATUS_OPTIONS) == addon
-    assert list(get_args(PaymentSnap.model_fields["collection_status"].annotation)) == addon
+    statuses = addon_constant(addon, "models/erp_payment_milestone.py", "COLLECTION_STATUSES")
+    keys = [key for key, _label in statuses]  # type: ignore[attr-defined]
+    assert list(STATUS_OPTIONS) == keys
+    assert list(get_args(PaymentSnap.model_fields["collection_status"].annotation)) == keys
     assert {"collection_status", "days_overdue"} <= set(MILESTONE_FIELDS)
