@@ -1,1 +1,1 @@
-"""Odoo over RPC: client, doctor, addon install, provisioning (see docs/odoo-connector.md)."""
+"""Odoo over RPC: client, doctor, addon install, provisioning (see docs/odoo.md, "The connector")."""

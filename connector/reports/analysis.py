@@ -177,7 +177,7 @@ def gate_rows(snap: ProjectSnapshot, names: Names) -> list[GateRow]:
 def payment_status(payment: PaymentSnap, as_of: date) -> PaymentStatus:
     if payment.settled:
         return "paid"
-    if payment.days_overdue(as_of) > 0:
+    if payment.collection_status == "overdue":
         return "overdue"
     if payment.payment_state == "partial":
         return "partial"
@@ -206,7 +206,7 @@ def payment_rows(snap: ProjectSnapshot, names: Names) -> list[PaymentRow]:
         rows.append(PaymentRow(
             key=pay.key, name=names(pay.key, pay.name), percent=pay.percent, amount=pay.amount, paid=paid,
             outstanding=max(pay.amount - paid, 0.0), status=status, date_due=pay.date_due,
-            days_overdue=pay.days_overdue(snap.as_of), grace_left=grace_left, invoice=pay.invoice,
+            days_overdue=pay.days_overdue, grace_left=grace_left, invoice=pay.invoice,
             gate_name=names(gate.key, gate.name) if gate else None, delay_days=pay.delay_days,
         ))
     return rows

@@ -152,7 +152,7 @@ class OdooReportSource:
         tasks = self._tasks(project_id)
         return ProjectSnapshot(
             project=info, as_of=as_of, phases=phases, gates=self._gates(project_id),
-            payments=self._payments(project_id), tasks=tasks, register_items=self.register_reader(tasks),
+            payments=self._payments(project_id, as_of), tasks=tasks, register_items=self.register_reader(tasks),
             register_source=str(getattr(self.register_reader, "source", "odoo")),
             lines=self._lines(project_id, per_day, as_of, lines_from, lines_to, selected_phase),
             lines_from=lines_from, lines_to=lines_to, lines_phase_id=selected_phase.id if selected_phase else None,
@@ -219,11 +219,13 @@ class OdooReportSource:
             for row in rows
         ]
 
-    def _payments(self, project_id: int) -> list[PaymentSnap]:
+    def _payments(self, project_id: int, as_of: date) -> list[PaymentSnap]:
+        # The addon counts overdue days on the context date: ask for the report's date, not the server's today.
         rows = self.odoo.execute(
             "erp.payment.milestone", "search_read", [["project_id", "=", project_id]],
             fields=["key", "name", "percent", "amount", "signoff_id", "invoice_id", "payment_state",
-                    "amount_residual", "date_due", "grace_days", "delay_days"], order="sequence, id",
+                    "amount_residual", "date_due", "grace_days", "delay_days", "collection_status", "days_overdue"],
+            order="sequence, id", context={"today": as_of.isoformat()},
         )
         return [
             PaymentSnap(
@@ -232,7 +234,8 @@ class OdooReportSource:
                 payment_state=_str(row["payment_state"]),
                 amount_residual=_float(row["amount_residual"]) if row["invoice_id"] else None,
                 date_due=_date(row["date_due"]), grace_days=int(row["grace_days"] or 0),
-                delay_days=int(row["delay_days"] or 0),
+                delay_days=int(row["delay_days"] or 0), collection_status=row["collection_status"] or "not_due",
+                days_overdue=int(row["days_overdue"] or 0),
             )
             for row in rows
         ]

@@ -1,14 +1,16 @@
 """What a report knows about one project at one date: read once from Odoo, then only computed on.
 
-The snapshot holds Odoo's own figures (budget, hours, sign-off states, invoices) and nothing derived
-except man-days (hours / the project's hours per day, as the addon computes them). Everything a report
-concludes from it — gate status, overdue days, risks — lives in ``connector.reports.analysis`` so it can
-be tested on hand-made snapshots without a server.
+The snapshot holds Odoo's own figures (budget, hours, sign-off states, invoices, each payment's collection
+status and overdue days as the addon counts them on the report date) and nothing derived except man-days
+(hours / the project's hours per day, as the addon computes them). Everything a report concludes from it —
+gate status, risks — lives in ``connector.reports.analysis`` so it can be tested on hand-made snapshots
+without a server.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,8 +18,6 @@ from connector.reports.sync_status import SyncStatus
 
 # project.task states that count as finished (Odoo 18 CLOSED_STATES).
 CLOSED_TASK_STATES = ("1_done", "1_canceled")
-# account.move payment_state values that mean the milestone is settled (as the addon decides).
-SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
 
 class _Model(BaseModel):
@@ -113,16 +113,13 @@ class PaymentSnap(_Model):
     date_due: date | None = None
     grace_days: int = 30
     delay_days: int = 0
+    # The addon's payment rule (erp.payment.milestone), read with the report date as Odoo's context date.
+    collection_status: Literal["not_due", "invoiced", "paid", "overdue"] = "not_due"
+    days_overdue: int = 0
 
     @property
     def settled(self) -> bool:
-        return self.invoice is not None and self.payment_state in SETTLED_PAYMENT_STATES
-
-    def days_overdue(self, as_of: date) -> int:
-        """The addon's rule: days past due date + grace, while not settled; never negative."""
-        if self.date_due is None or self.settled:
-            return 0
-        return max((as_of - self.date_due).days - self.grace_days, 0)
+        return self.collection_status == "paid"
 
 
 class TimesheetLine(_Model):

@@ -1,7 +1,8 @@
 """When a project's figures were last synchronised from Jira, read from the nightly sync's state store.
 
-Read-only: the SQLite file is opened with ``mode=ro`` (never created, never locked, no schema written), so a
-report can run while ``playbook sync`` holds its lock. What the store records per project (see
+Read-only, through ``connector.sync.state.read_values``: the SQLite file is opened with ``mode=ro`` (never
+created, never locked, no schema written), PostgreSQL in a read-only session with the sync's connect timeout, so
+a report can run while ``playbook sync`` holds its lock. What the store records per project (see
 ``connector.sync.state``):
 
 - ``run`` / ``<code>``: ``{"finished_at", "ok", "error", "last_ok_at"}`` of the project's last run, when the sync
@@ -15,16 +16,14 @@ Odoo-only projects (no ``jira_key``) are never synchronised from Jira and raise 
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from connector.errors import ConnectorError
 from connector.settings import ProjectLink, SyncSettings
-from connector.sync.state import redact
+from connector.sync.state import read_values
 
 # Older than this, the report warns that recent worklogs may be missing (the sync runs nightly: two missed runs).
 SYNC_STALE_DAYS = 2
@@ -51,10 +50,6 @@ class SyncStatus(BaseModel):
         return self.state in ("never", "stale", "failed", "unknown")
 
 
-class _Unreadable(Exception):
-    pass
-
-
 def _from_ms(value: Any) -> datetime | None:
     try:
         ms = int(value)
@@ -73,60 +68,6 @@ def _from_iso(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _read_sqlite(path: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], Any] | None:
-    """The wanted (namespace, key) values; None when there is no store yet."""
-    path = path.expanduser()
-    if not path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error as exc:
-        raise _Unreadable(f"cannot open {path}: {exc}") from None
-    try:
-        out: dict[tuple[str, str], Any] = {}
-        for ns, key in wanted:
-            row = db.execute("SELECT v FROM sync_kv WHERE ns = ? AND k = ?", (ns, key)).fetchone()
-            if row is not None:
-                out[(ns, key)] = json.loads(row[0])
-        return out
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return None  # created but never written
-        raise _Unreadable(f"cannot read {path}: {exc}") from None
-    except (sqlite3.Error, ValueError) as exc:
-        raise _Unreadable(f"cannot read {path}: {exc}") from None
-    finally:
-        db.close()
-
-
-def _read_postgres(url: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], Any] | None:
-    try:
-        import psycopg2  # type: ignore[import-untyped]
-    except ImportError:
-        raise _Unreadable("the sync state is in PostgreSQL and the psycopg2 package is not installed") from None
-    try:
-        db = psycopg2.connect(url)
-    except psycopg2.Error as exc:  # the driver names host and database, never the password
-        raise _Unreadable(f"cannot connect to the sync state database: {redact(str(exc).strip(), url)}") from None
-    try:
-        db.set_session(readonly=True, autocommit=True)
-        out: dict[tuple[str, str], Any] = {}
-        with db.cursor() as cur:
-            cur.execute("SELECT to_regclass('sync_kv')")
-            if cur.fetchone()[0] is None:
-                return None
-            for ns, key in wanted:
-                cur.execute("SELECT v FROM sync_kv WHERE ns = %s AND k = %s", (ns, key))
-                row = cur.fetchone()
-                if row is not None:
-                    out[(ns, key)] = json.loads(row[0])
-        return out
-    except (psycopg2.Error, ValueError) as exc:
-        raise _Unreadable(f"cannot read the sync state database: {str(exc).strip()}") from None
-    finally:
-        db.close()
-
-
 def read_sync_status(sync: SyncSettings, link: ProjectLink | None, now: datetime) -> SyncStatus:
     """The project's sync status as of ``now`` (aware); never raises for a missing or unreadable store."""
     if link is None or not link.jira_key:
@@ -135,9 +76,9 @@ def read_sync_status(sync: SyncSettings, link: ProjectLink | None, now: datetime
     url = sync.state_url.get_secret_value() if sync.state_url else None
     location = "the PostgreSQL sync state" if url else str(sync.state.expanduser())
     try:
-        values = _read_postgres(url, [run_key, cursor_key]) if url else _read_sqlite(sync.state, [run_key, cursor_key])
-    except _Unreadable as exc:
-        return SyncStatus(state="unknown", jira_key=link.jira_key, error=str(exc), location=location)
+        values = read_values(sync.state, url, [run_key, cursor_key])
+    except ConnectorError as exc:
+        return SyncStatus(state="unknown", jira_key=link.jira_key, error=exc.message, location=location)
     values = values or {}
     return status_from_records(link.jira_key, values.get(run_key), values.get(cursor_key), now, location)
 

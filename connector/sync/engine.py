@@ -44,7 +44,6 @@ PARENT_DEPTH = 3  # sub-task → task → epic
 FIELD_REFRESH_SECONDS = 24 * 3600
 FIRST_RUN_MARGIN_MS = 3600 * 1000  # a first run starts an hour before the project's oldest issue was created
 OVERDUE_LABEL = "payment-overdue"
-SETTLED = ("paid", "in_payment", "reversed")
 # Keys of the "Payment status" options; jira_templates/fields.yaml gives each its name in Jira.
 STATUS_NOT_DUE, STATUS_INVOICED, STATUS_PAID, STATUS_OVERDUE = "not_due", "invoiced", "paid", "overdue"
 
@@ -634,17 +633,15 @@ def _fmt(value: Any) -> str:
     return f"{float(value or 0):,.2f}"
 
 
+# The addon decides where a milestone stands (erp.payment.milestone.collection_status); Jira shows it as an option.
+STATUS_OPTIONS = {"not_due": STATUS_NOT_DUE, "invoiced": STATUS_INVOICED, "paid": STATUS_PAID,
+                  "overdue": STATUS_OVERDUE}
+
+
 def _payment(m: dict[str, Any], invoice: dict[str, Any] | None) -> dict[str, Any]:
-    overdue = bool(m.get("is_overdue"))
+    status = STATUS_OPTIONS[m.get("collection_status") or "not_due"]
+    overdue = status == STATUS_OVERDUE
     payment_state = invoice.get("payment_state") if invoice else None
-    if overdue:
-        status = STATUS_OVERDUE
-    elif payment_state in SETTLED:
-        status = STATUS_PAID
-    elif invoice is not None:
-        status = STATUS_INVOICED
-    else:
-        status = STATUS_NOT_DUE
     return {
         "key": m["key"],
         "name": m["name"],

@@ -26,8 +26,9 @@ EMPLOYEE_SPEC = {"name": {}, "work_email": {}, "user_id": {"fields": {"login": {
 PHASE_FIELDS = ["project_id", "key", "name", "sequence", "task_id", "budget_man_days", "spent_man_days",
                 "remaining_man_days"]
 PROJECT_FIELDS = ["name", "erp_hours_per_day", "erp_man_day_budget", "erp_man_days_spent", "erp_man_days_remaining"]
+# days_overdue and collection_status are the addon's payment rule, counted on the server's today.
 MILESTONE_FIELDS = ["project_id", "key", "name", "amount", "invoice_id", "signoff_state", "date_due", "grace_days",
-                    "days_overdue", "is_overdue"]
+                    "days_overdue", "collection_status"]
 INVOICE_FIELDS = ["name", "state", "payment_state", "amount_residual", "invoice_date_due"]
 SIGNOFF_FIELDS = ["project_id", "key", "name", "state", "date_signed", "signer_id", "partner_id"]
 

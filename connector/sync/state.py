@@ -396,3 +396,81 @@ class DryRunState:
 
     def close(self) -> None:
         self.inner.close()
+
+
+# -- read-only access, for the reports ------------------------------------------------------------------------
+def read_values(state_path: Path, state_url: str | None,
+                wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any] | None:
+    """The ``(namespace, key)`` values in ``wanted`` that the store holds, for a reader that must not disturb a run.
+
+    Nothing is created, locked or written: the SQLite file is opened ``mode=ro`` (readable while a sync holds
+    its lock), PostgreSQL in a read-only session with the sync's connect defaults (a dead host fails within
+    ``connect_timeout`` instead of hanging the report). None when there is no store or no table yet; a store
+    that exists but cannot be read raises ``ConnectorError`` (the password of ``state_url`` never in it).
+    """
+    wanted = list(wanted)
+    if state_url:
+        return _read_postgres(state_url, wanted)
+    return _read_sqlite(Path(state_path).expanduser(), wanted)
+
+
+def _read_sqlite(path: Path, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], Any] | None:
+    if not path.is_file():
+        return None
+    hint = "check [sync] state in the config: it must name the sync's SQLite file, readable by this user"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise ConnectorError(f"cannot open {path}: {exc}", hint) from None
+    try:
+        out: dict[tuple[str, str], Any] = {}
+        for ns, key in wanted:
+            row = db.execute("SELECT v FROM sync_kv WHERE ns = ? AND k = ?", (ns, key)).fetchone()
+            if row is not None:
+                out[(ns, key)] = json.loads(row[0])
+        return out
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None  # created but never written
+        raise ConnectorError(f"cannot read {path}: {exc}", hint) from None
+    except (sqlite3.Error, ValueError) as exc:
+        raise ConnectorError(f"cannot read {path}: {exc}", hint) from None
+    finally:
+        db.close()
+
+
+def _read_postgres(url: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], Any] | None:
+    hint = "check [sync] state_url (PLAYBOOK_SYNC_STATE_URL) and that the PostgreSQL server is up and reachable"
+    try:
+        import psycopg2  # type: ignore[import-untyped]
+        import psycopg2.extensions  # type: ignore[import-untyped]
+    except ImportError:
+        raise ConnectorError("the sync state is in PostgreSQL and the psycopg2 package is not installed",
+                             "pip install -e '.[postgres]' (or psycopg2-binary)") from None
+    defaults = dict(PostgresState.CONNECT_DEFAULTS, application_name="erp-playbook reports")
+    problem: str | None = None
+    try:
+        given = psycopg2.extensions.parse_dsn(url)
+        db = psycopg2.connect(url, **{k: v for k, v in defaults.items() if k not in given})
+    except psycopg2.Error as exc:  # the driver may echo the URL: never its password
+        problem = redact(str(exc).strip(), url)
+    if problem is not None:
+        raise ConnectorError(f"cannot connect to the sync state database: {problem}", hint)
+    try:
+        db.set_session(readonly=True, autocommit=True)
+        out: dict[tuple[str, str], Any] = {}
+        with db.cursor() as cur:
+            cur.execute("SELECT to_regclass('sync_kv')")
+            if cur.fetchone()[0] is None:
+                return None
+            for ns, key in wanted:
+                cur.execute("SELECT v FROM sync_kv WHERE ns = %s AND k = %s", (ns, key))
+                row = cur.fetchone()
+                if row is not None:
+                    out[(ns, key)] = json.loads(row[0])
+        return out
+    except (psycopg2.Error, ValueError) as exc:
+        problem = redact(str(exc).strip(), url)
+    finally:
+        db.close()
+    raise ConnectorError(f"cannot read the sync state database: {problem}", hint)

@@ -92,8 +92,12 @@ def test_snapshot_numbers_match_odoo(odoo_addon_db: OdooDatabase, live: dict[str
                    context={"today": TODAY.isoformat()})[0]
     pay = snap.payments[0]
     assert pay.amount == pytest.approx(milestone["amount"]) == 300_000
-    assert pay.days_overdue(TODAY) == milestone["days_overdue"] == 20  # signed 30 days ago, 10 days of grace
-    assert milestone["is_overdue"]
+    assert pay.days_overdue == milestone["days_overdue"] == 20  # signed 30 days ago, 10 days of grace
+    assert milestone["is_overdue"] and pay.collection_status == "overdue"
+    # The addon counts on the report's date, not the server's today: 25 days ago it was within its grace.
+    earlier = OdooReportSource(odoo_addon_db, load_playbook(DEFAULT_PLAYBOOK)).snapshot(
+        "Live report project", TODAY - timedelta(days=25))
+    assert (earlier.payments[0].collection_status, earlier.payments[0].days_overdue) == ("not_due", 0)
 
     gate = snap.gates[0]
     signed_on = date.fromisoformat(_day(30))

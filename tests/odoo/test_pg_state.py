@@ -361,3 +361,25 @@ def test_a_sync_refuses_to_start_while_another_holds_the_postgresql_lock(url: st
                 run_engine(world, PostgresState(url))
             assert world.odoo.rpc_calls == 0
         assert run_engine(world, PostgresState(url)).ok
+
+
+def test_reports_read_the_postgresql_state_read_only_while_a_sync_runs(url: str) -> None:
+    """The reports' reader: values while the sync holds its lock, no table created, no password in errors."""
+    from connector.sync.state import read_values
+
+    wanted = [("run", "acme"), ("cursor", "updated:acme")]
+    assert read_values(Path("unused.sqlite"), url, wanted) is None  # nothing written yet
+    with closing(psycopg2.connect(url)) as db, db.cursor() as cur:
+        cur.execute("SELECT to_regclass('sync_kv')")
+        assert cur.fetchone()[0] is None, "a report must not create the sync's table"
+    store = PostgresState(url)
+    record = {"finished_at": "2026-11-27T02:00:00Z", "ok": True}
+    store.put_many("run", {"acme": record})
+    with store.lock():
+        assert read_values(Path("unused.sqlite"), url, wanted) == {("run", "acme"): record}
+    store.close()
+    wrong = url.replace(url.split("@")[0].rsplit(":", 1)[1], "not-the-password")
+    with pytest.raises(ConnectorError) as info:
+        read_values(Path("unused.sqlite"), wrong, wanted)
+    assert "cannot connect to the sync state database" in info.value.message
+    assert "not-the-password" not in info.value.message

@@ -39,6 +39,10 @@ def _match(record: dict[str, Any], domain: list[Any]) -> bool:
     return True
 
 
+# The report date the milestones' computed status below is valid for (tests/reports/conftest.py AS_OF).
+PAYMENTS_AS_OF = "2026-11-27"
+
+
 class FakeOdoo:
     def __init__(self, records: dict[str, list[dict[str, Any]]]) -> None:
         self.records = records
@@ -60,6 +64,8 @@ class FakeOdoo:
         if method == "search":
             return [r["id"] for r in self._rows(model, args[0])]
         if method == "search_read":
+            if model == "erp.payment.milestone":  # its computed status is for one date: the source must ask for it
+                assert (kwargs.get("context") or {}).get("today") == PAYMENTS_AS_OF, kwargs
             rows = self._rows(model, args[0])
             limit = kwargs.get("limit")
             return [self._pick(r, kwargs.get("fields")) for r in rows[: limit or None]]
@@ -199,16 +205,20 @@ def acme_records() -> dict[str, list[dict[str, Any]]]:
 
     def payment(mid: int, key: str, percent: float, gate_id: int | None, invoice: str | None = None,
                 state: str | bool = False, residual: float = 0.0, due: Any = False, grace: int = 30,
-                delay: int = 0) -> dict[str, Any]:
+                delay: int = 0, status: str = "not_due", overdue: int = 0) -> dict[str, Any]:
         return {"id": mid, "project_id": PROJECT, "key": key, "name": key.replace("_", " ").capitalize(),
                 "percent": percent, "amount": 1_500_000 * percent / 100,
                 "signoff_id": [gate_id, "gate"] if gate_id else False,
                 "invoice_id": [900 + mid, invoice] if invoice else False, "payment_state": state,
-                "amount_residual": residual, "date_due": due, "grace_days": grace, "delay_days": delay}
+                "amount_residual": residual, "date_due": due, "grace_days": grace, "delay_days": delay,
+                "collection_status": status, "days_overdue": overdue}
 
+    # collection_status and days_overdue as the addon answers on PAYMENTS_AS_OF.
     payments = [
-        payment(301, "payment_on_signing", 30, None, "INV/2026/0001", "paid", 0.0, "2026-09-01"),
-        payment(302, "payment_on_kickoff", 20, 201, "INV/2026/0007", "not_paid", 300_000.0, "2026-10-10"),
+        payment(301, "payment_on_signing", 30, None, "INV/2026/0001", "paid", 0.0, "2026-09-01", status="paid"),
+        # Gate signed 2026-10-10, 30 days of grace: overdue since 2026-11-09, 18 days on 2026-11-27.
+        payment(302, "payment_on_kickoff", 20, 201, "INV/2026/0007", "not_paid", 300_000.0, "2026-10-10",
+                status="overdue", overdue=18),
         payment(303, "payment_on_master_plan", 10, 202),
         payment(304, "payment_on_acceptance", 30, 205, grace=15),
         payment(305, "payment_retention", 10, 205, delay=180),

@@ -56,7 +56,7 @@ def test_gates_payments_and_project_info(acme: ProjectSnapshot) -> None:
     assert [g.key for g in acme.live_gates()][:2] == ["kickoff_minutes_confirmed", "master_plan_confirmed"]
     assert "old_minutes" not in {g.key for g in acme.live_gates()}  # superseded
     kickoff_pay = next(p for p in acme.payments if p.key == "payment_on_kickoff")
-    assert (kickoff_pay.amount, kickoff_pay.invoice, kickoff_pay.days_overdue(AS_OF)) == (300_000, "INV/2026/0007", 18)
+    assert (kickoff_pay.amount, kickoff_pay.invoice, kickoff_pay.days_overdue) == (300_000, "INV/2026/0007", 18)
 
 
 def test_the_whole_snapshot_takes_a_dozen_calls_at_most(acme_odoo: FakeOdoo, playbook: Playbook) -> None:

@@ -148,3 +148,33 @@ def test_the_confirmation_certificate_states_the_sync(tmp_path: Path, acme: Proj
     plan = render_markdown(phase_document(build_phase_report(snap, playbook, "kickoff", "phase_plan", "en"),
                                           today=AS_OF))
     assert "Synchronised from Jira" not in plan
+
+
+def test_a_dead_postgresql_host_fails_the_read_within_the_syncs_connect_timeout(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports connect with the sync's own defaults (a report once hung on a dead host: it had no timeout)."""
+    import sys
+    import types
+
+    from connector.sync.state import PostgresState
+
+    seen: dict[str, object] = {}
+
+    class Error(Exception):
+        pass
+
+    def connect(dsn: str, **kwargs: object) -> None:
+        seen.update(kwargs)
+        raise Error(f'could not connect to server: timeout expired ("{dsn}")')
+
+    fake = types.ModuleType("psycopg2")
+    fake.Error = Error  # type: ignore[attr-defined]
+    fake.connect = connect  # type: ignore[attr-defined]
+    fake.extensions = types.SimpleNamespace(parse_dsn=lambda dsn: {})  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "psycopg2", fake)
+    monkeypatch.setitem(sys.modules, "psycopg2.extensions", fake.extensions)  # type: ignore[arg-type]
+    settings = SyncSettings(state_url="postgresql://sync:s3cret@10.0.0.99/state")  # type: ignore[arg-type]
+    status = read_sync_status(settings, LINKED, NOW)
+    assert status.state == "unknown" and "timeout expired" in (status.error or "")
+    assert "s3cret" not in (status.error or "")
+    assert seen["connect_timeout"] == PostgresState.CONNECT_DEFAULTS["connect_timeout"]

@@ -634,6 +634,11 @@ class OdooFake:
                     m["signoff_state"] = gate["state"]
                     m["date_due"] = (date.fromisoformat(gate["date_signed"]) + timedelta(days=m["delay_days"])
                                      ).isoformat() if signed else False
+                # The addon's collection_status, from the overdue days a test sets (tests/odoo checks the real one).
+                invoice = self.tables.get("account.move", {}).get(m.get("invoice_id") or 0)
+                settled = bool(invoice) and invoice.get("payment_state") in ("paid", "in_payment", "reversed")
+                m["collection_status"] = ("overdue" if m.get("is_overdue") else "paid" if settled
+                                          else "invoiced" if invoice else "not_due")
         lines = self.lines()
         tasks = self.tables.get("project.task", {})
         if model == "erp.project.phase":

@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 GRACE_DAYS_PARAM = "erp_playbook.payment_grace_days"
 DEFAULT_GRACE_DAYS = 30
+# Where a milestone stands in collection; the sync and the reports read it instead of deciding it themselves.
+COLLECTION_STATUSES = [("not_due", "Not Due"), ("invoiced", "Invoiced"), ("paid", "Paid"), ("overdue", "Overdue")]
 
 
 class ErpPaymentMilestone(models.Model):
@@ -67,6 +69,12 @@ class ErpPaymentMilestone(models.Model):
     date_due = fields.Date(compute="_compute_dates", store=True, readonly=False, tracking=True)
     days_overdue = fields.Integer(compute="_compute_overdue")
     is_overdue = fields.Boolean(string="Overdue", compute="_compute_overdue", search="_search_is_overdue")
+    collection_status = fields.Selection(
+        COLLECTION_STATUSES,
+        compute="_compute_overdue",
+        help="Overdue: unpaid past its due date and grace days; Paid: its invoice is paid (or reversed); "
+        "Invoiced: an invoice exists; Not Due: no invoice yet. Counted on the context date 'today'.",
+    )
 
     if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
         _key_uniq = models.Constraint("UNIQUE (project_id, key)", "A payment milestone key must be unique within a project.")
@@ -103,6 +111,12 @@ class ErpPaymentMilestone(models.Model):
                 days = (today - (milestone.date_due + timedelta(days=milestone.grace_days))).days
             milestone.days_overdue = max(days, 0)
             milestone.is_overdue = days > 0
+            if days > 0:
+                milestone.collection_status = "overdue"
+            elif milestone._is_settled():
+                milestone.collection_status = "paid"
+            else:
+                milestone.collection_status = "invoiced" if milestone.invoice_id else "not_due"
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -82,9 +82,26 @@ class ErpPlaybookPhase(models.Model):
         _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]
 
 
+class ErpPlaybookScopeMixin(models.AbstractModel):
+    """Sizes and industries an item is limited to (the connector's ``Scoped``): empty means every one."""
+
+    _name = "erp.playbook.scope.mixin"
+    _description = "Playbook Item Scope"
+
+    sizes = fields.Char(help="Comma-separated project sizes this item applies to; empty means every size.")
+    industries = fields.Char(help="Comma-separated industry keys this item applies to; empty means every industry.")
+
+    def applies_to(self, size, industry):
+        """Whether this item belongs in a project of this size and industry."""
+        self.ensure_one()
+        sizes = [s for s in (self.sizes or "").split(",") if s]
+        industries = [i for i in (self.industries or "").split(",") if i]
+        return (not sizes or size in sizes) and (not industries or industry in industries)
+
+
 class ErpPlaybookChecklist(models.Model):
     _name = "erp.playbook.checklist"
-    _inherit = "erp.playbook.item.mixin"
+    _inherit = ["erp.playbook.item.mixin", "erp.playbook.scope.mixin"]
     _description = "Playbook Checklist Item or Deliverable"
     _order = "playbook_id, phase_id, sequence, id"
 
@@ -96,25 +113,16 @@ class ErpPlaybookChecklist(models.Model):
         [("phase_plan", "Phase Plan"), ("phase_summary", "Phase Summary"), ("document", "Document")]
     )
     role_key = fields.Char(string="Role", help="Key of the role that does this item.")
-    sizes = fields.Char(help="Comma-separated project sizes this item applies to; empty means every size.")
-    industries = fields.Char(help="Comma-separated industry keys this item applies to; empty means every industry.")
 
     if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
         _key_uniq = models.Constraint("UNIQUE (playbook_id, key)", "Keys must be unique within a playbook.")
     else:  # Odoo 18
         _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]
 
-    def applies_to(self, size, industry):
-        """Whether this item belongs in a project of this size and industry."""
-        self.ensure_one()
-        sizes = [s for s in (self.sizes or "").split(",") if s]
-        industries = [i for i in (self.industries or "").split(",") if i]
-        return (not sizes or size in sizes) and (not industries or industry in industries)
-
 
 class ErpPlaybookGate(models.Model):
     _name = "erp.playbook.gate"
-    _inherit = "erp.playbook.item.mixin"
+    _inherit = ["erp.playbook.item.mixin", "erp.playbook.scope.mixin"]
     _description = "Playbook Sign-off Gate"
     _order = "playbook_id, phase_id, sequence, id"
 

@@ -88,6 +88,8 @@ class PlaybookLoader:
                         "signed_by": gate_data.get("signed_by") or False,
                         "hard": bool(gate_data.get("hard")),
                         "blocks_phase_id": blocks.id if blocks else False,
+                        "sizes": _csv(gate_data.get("sizes")) or False,
+                        "industries": _csv(gate_data.get("industries")) or False,
                     },
                     {"document": gate_data.get("document")},
                 )

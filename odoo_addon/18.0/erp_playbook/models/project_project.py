@@ -1,9 +1,12 @@
 # Copyright 2025 erp-playbook contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import Counter
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .erp_project_phase import man_days_by
+from .plan_split import MAN_DAY_STEP, MONEY_STEP, cents, is_multiple, split
 
 INTERNAL = "erp_playbook.group_erp_user"
 
@@ -99,9 +102,21 @@ class ProjectProject(models.Model):
         return True
 
     def _erp_apply_playbook(self):
+        """The records the connector's ``build_plan`` + provisioner create, by the same rules (plan_split)."""
         self.ensure_one()
         playbook = self.erp_playbook_id
         size, industry = self.erp_size or "medium", self.erp_industry or False
+        if not is_multiple(self.erp_man_day_budget, MAN_DAY_STEP):
+            raise UserError(
+                self.env._(
+                    "The man-day budget of project '%(project)s' is %(budget)s: budgets are planned in half days, "
+                    "so enter a multiple of 0.5.",
+                    project=self.name,
+                    budget=self.erp_man_day_budget,
+                )
+            )
+        budgets = split(self.erp_man_day_budget, playbook.phase_ids.mapped("budget_share"), MAN_DAY_STEP)
+        amounts = split(cents(self.erp_contract_amount), playbook.payment_ids.mapped("percent"), MONEY_STEP)
         counts = {"phases": 0, "items": 0, "gates": 0, "payments": 0}
         phases = {p.key: p for p in self.with_context(active_test=False).erp_phase_ids}
         task_keys = set(
@@ -110,9 +125,9 @@ class ProjectProject(models.Model):
             .search([("project_id", "=", self.id), ("erp_item_key", "!=", False)])
             .mapped("erp_item_key")
         )
-        for template in playbook.phase_ids:
+        for template, budget in zip(playbook.phase_ids, budgets, strict=True):
             if template.key not in phases:
-                phases[template.key] = self._erp_create_phase(template)
+                phases[template.key] = self._erp_create_phase(template, float(budget))
                 task_keys.add(template.key)
                 counts["phases"] += 1
             phase = phases[template.key]
@@ -135,7 +150,10 @@ class ProjectProject(models.Model):
                 task_keys.add(item.key)
                 counts["items"] += 1
         signoffs = {s.key: s for s in self.erp_signoff_ids}
-        for gate in playbook.gate_ids:
+        # A gate's sequence counts only the gates of its phase this project has (as the connector does).
+        position = Counter()
+        for gate in playbook.gate_ids.filtered(lambda g: g.applies_to(size, industry)):
+            position[gate.phase_id.id] += 1
             if gate.key in signoffs:
                 continue
             blocks = phases.get(gate.blocks_phase_id.key) if gate.blocks_phase_id else None
@@ -144,7 +162,7 @@ class ProjectProject(models.Model):
                     "project_id": self.id,
                     "key": gate.key,
                     "name": gate.name,
-                    "sequence": gate.phase_id.sequence * 100 + gate.sequence,
+                    "sequence": gate.phase_id.sequence * 100 + position[gate.phase_id.id],
                     "template_id": gate.id,
                     "document": gate.document or False,
                     "hard": gate.hard,
@@ -154,9 +172,10 @@ class ProjectProject(models.Model):
             )
             counts["gates"] += 1
         existing_payments = set(self.erp_payment_ids.mapped("key"))
-        for payment in playbook.payment_ids:
+        for payment, amount in zip(playbook.payment_ids, amounts, strict=True):
             if payment.key in existing_payments:
                 continue
+            # A payment whose gate this project does not have falls due on the contract instead.
             gate = signoffs.get(payment.gate_id.key) if payment.gate_id else None
             self.env["erp.payment.milestone"].create(
                 {
@@ -166,6 +185,7 @@ class ProjectProject(models.Model):
                     "sequence": payment.sequence,
                     "template_id": payment.id,
                     "percent": payment.percent,
+                    "amount": float(amount),
                     "signoff_id": gate.id if gate else False,
                     "grace_days": payment.grace_days,
                     "delay_days": payment.delay_days,
@@ -174,7 +194,7 @@ class ProjectProject(models.Model):
             counts["payments"] += 1
         return counts
 
-    def _erp_create_phase(self, template):
+    def _erp_create_phase(self, template, budget):
         stage = self.env["project.task.type"].create(
             {"name": template.name, "sequence": template.sequence, "project_ids": [fields.Command.link(self.id)]}
         )
@@ -183,6 +203,7 @@ class ProjectProject(models.Model):
                 "name": template.name,
                 "project_id": self.id,
                 "stage_id": stage.id,
+                "allocated_hours": budget * self.erp_hours_per_day,
                 "erp_item_key": template.key,
                 "erp_item_type": "phase",
                 "description": template.description or False,
@@ -197,7 +218,7 @@ class ProjectProject(models.Model):
                 "template_id": template.id,
                 "stage_id": stage.id,
                 "task_id": task.id,
-                "budget_man_days": self.erp_man_day_budget * template.budget_share / 100.0,
+                "budget_man_days": budget,
             }
         )
         task.erp_phase_id = phase

@@ -7,3 +7,4 @@ from . import test_access
 from . import test_i18n
 from . import test_portal
 from . import test_good_citizen
+from . import test_planner

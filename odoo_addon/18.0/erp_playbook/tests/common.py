@@ -1,153 +1,16 @@
 # Copyright 2025 erp-playbook contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import copy
+import json
 
 from odoo.tests.common import TransactionCase, new_test_user
+from odoo.tools.misc import file_open
 
 
-def text(en, tw=None, cn=None):
-    return {"en": en, "zh_TW": tw or f"{en} (TW)", "zh_CN": cn or f"{en} (CN)"}
-
-
-# The shape of the connector's ``Playbook.model_dump(mode="json")``, cut down to three phases.
-PLAYBOOK_V1 = {
-    "schema_version": 1,
-    "key": "mini",
-    "version": "1.0.0",
-    "name": text("Mini playbook", "迷你手冊", "迷你手册"),
-    "description": None,
-    "hours_per_day": "8",
-    "roles": [
-        {"key": "customer_pm", "name": text("Customer PM"), "party": "customer", "sizes": [], "industries": []},
-        {"key": "consultant", "name": text("Consultant"), "party": "implementer", "sizes": [], "industries": []},
-    ],
-    "cadences": [
-        {
-            "key": "weekly_meeting",
-            "name": text("Weekly meeting"),
-            "frequency": "weekly",
-            "owner_role": "customer_pm",
-            "sizes": ["medium", "large"],
-            "industries": [],
-            "lessons": [],
-        }
-    ],
-    "phases": [
-        {
-            "key": "requirements",
-            "sequence": 1,
-            "name": text("Requirements", "需求", "需求"),
-            "description": None,
-            "budget_share": "40",
-            "entry_criteria": [],
-            "deliverables": [
-                {
-                    "key": "req_plan",
-                    "name": text("Requirements plan"),
-                    "kind": "phase_plan",
-                    "sizes": [],
-                    "industries": [],
-                },
-                {
-                    "key": "req_summary",
-                    "name": text("Requirements summary"),
-                    "kind": "phase_summary",
-                    "sizes": [],
-                    "industries": [],
-                },
-            ],
-            "checklist": [
-                {
-                    "key": "req_interviews",
-                    "name": text("Interview key users"),
-                    "role": "consultant",
-                    "sizes": [],
-                    "industries": [],
-                },
-                {
-                    "key": "req_large_only",
-                    "name": text("Steering review"),
-                    "role": "consultant",
-                    "sizes": ["large"],
-                    "industries": [],
-                },
-            ],
-            "gates": [
-                {
-                    "key": "requirements_signed",
-                    "name": text("Requirements report signed"),
-                    "signed_by": "customer_pm",
-                    "document": text("Requirements report"),
-                    "hard": True,
-                    "blocks": "solution",
-                    "sizes": [],
-                    "industries": [],
-                }
-            ],
-        },
-        {
-            "key": "solution",
-            "sequence": 2,
-            "name": text("Solution design"),
-            "budget_share": "40",
-            "deliverables": [],
-            "checklist": [{"key": "sol_design", "name": text("Design processes"), "role": "consultant"}],
-            "gates": [
-                {
-                    "key": "solution_confirmed",
-                    "name": text("Solution confirmed"),
-                    "signed_by": "customer_pm",
-                    "document": text("Solution"),
-                    "hard": False,
-                    "blocks": None,
-                }
-            ],
-        },
-        {
-            "key": "acceptance",
-            "sequence": 3,
-            "name": text("Acceptance"),
-            "budget_share": "20",
-            "deliverables": [],
-            "checklist": [{"key": "acc_check", "name": text("Check acceptance criteria"), "role": "customer_pm"}],
-            "gates": [
-                {
-                    "key": "acceptance_signed",
-                    "name": text("Acceptance certificate signed"),
-                    "signed_by": "customer_pm",
-                    "document": text("Acceptance certificate"),
-                    "hard": False,
-                }
-            ],
-        },
-    ],
-    "payment_milestones": [
-        {
-            "key": "pay_signing",
-            "name": text("On signing"),
-            "percent": "30",
-            "gate": None,
-            "grace_days": 30,
-            "delay_days": 0,
-        },
-        {
-            "key": "pay_requirements",
-            "name": text("On requirements"),
-            "percent": "40",
-            "gate": "requirements_signed",
-            "grace_days": 30,
-            "delay_days": 0,
-        },
-        {
-            "key": "pay_retention",
-            "name": text("Retention"),
-            "percent": "30",
-            "gate": "acceptance_signed",
-            "grace_days": 15,
-            "delay_days": 180,
-        },
-    ],
-}
+# The connector's ``Playbook.model_dump(mode="json")`` of a three-phase playbook: exactly what
+# ``playbook odoo install`` pushes (tests/test_addon_contract.py validates it against the connector's model).
+with file_open("erp_playbook/tests/data/mini_playbook.json") as fixture:
+    PLAYBOOK_V1 = json.load(fixture)
 
 
 def playbook_v1():

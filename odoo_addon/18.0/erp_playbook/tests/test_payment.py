@@ -71,6 +71,18 @@ class TestPayment(ErpPlaybookCase):
         self.assertEqual(milestone.days_overdue, 0)
         self.assertNotIn(milestone, self.env["erp.payment.milestone"].search([("is_overdue", "=", True)]))
 
+    def test_collection_status_on_the_context_date(self):
+        milestone = self.payments["pay_requirements"]
+        self.assertEqual(milestone.collection_status, "not_due")
+        self.sign(self.signoffs["requirements_signed"], date=self.days_ago(60))
+        invoice = self.invoice_for(milestone)
+        # Asked as of a date within the grace days (what the reports do), then as of today.
+        earlier = milestone.with_context(today=fields.Date.to_string(self.days_ago(40)))
+        self.assertEqual((earlier.collection_status, earlier.days_overdue), ("invoiced", 0))
+        self.assertEqual((milestone.collection_status, milestone.days_overdue), ("overdue", 30))
+        self.pay(invoice)
+        self.assertEqual((milestone.collection_status, milestone.days_overdue), ("paid", 0))
+
     def test_retention_falls_due_after_its_delay(self):
         retention = self.payments["pay_retention"]
         self.sign(self.signoffs["acceptance_signed"], date=self.days_ago(200))

@@ -1,0 +1,1 @@
+../../../18.0/erp_playbook/models/plan_split.py
