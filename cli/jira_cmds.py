@@ -13,9 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from cli.labels import label
-from cli.main import project_options
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json, print_warnings
-from cli.projects import CODE, name_option, new_project, project_option
+from cli.options import JSON_OPTION, LANG_OPTION, dry_run_option, name_option, project_option, project_options
+from cli.output import console, err_console, print_checks, print_json, print_warnings
+from cli.projects import CODE, new_project
 from connector.checks import exit_code
 from connector.errors import ConfigError
 from connector.jira.adapter import JiraAdapter
@@ -85,7 +85,7 @@ def _jira_key(settings: Settings, ref: str | None, jira_key: str | None, *, requ
 @name_option
 @click.option("--code", default=None, hidden=True, help="Deprecated: the code is --project.")
 @project_options
-@click.option("--dry-run", is_flag=True, help="Print what would be created; send no request.")
+@dry_run_option("Print what would be created; send no request.")
 @LANG_OPTION
 @JSON_OPTION
 @click.pass_context

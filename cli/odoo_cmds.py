@@ -12,9 +12,17 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from cli.labels import label
-from cli.main import playbook_option, project_options
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json, print_warnings
-from cli.projects import name_option, new_project, project_option
+from cli.options import (
+    JSON_OPTION,
+    LANG_OPTION,
+    dry_run_option,
+    name_option,
+    playbook_option,
+    project_option,
+    project_options,
+)
+from cli.output import console, err_console, print_checks, print_json, print_warnings
+from cli.projects import new_project
 from connector.odoo.client import OdooClient
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
@@ -23,8 +31,7 @@ from connector.plan import KINDS, build_plan
 from connector.playbook.loader import load_playbook
 from connector.settings import Settings, load_settings
 
-DRY_RUN_OPTION = click.option("--dry-run", is_flag=True,
-                              help="Read the server and say what would change; write nothing.")
+DRY_RUN_OPTION = dry_run_option("Read the server and say what would change; write nothing.")
 
 
 def _settings(ctx: click.Context) -> Settings:

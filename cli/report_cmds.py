@@ -11,9 +11,8 @@ from typing import Any
 
 import click
 
-from cli.main import playbook_option
-from cli.output import JSON_OPTION, LANG_OPTION, err_console, print_json
-from cli.projects import project_option
+from cli.options import JSON_OPTION, LANG_OPTION, playbook_option, project_option
+from cli.output import err_console, print_json
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraError
 from connector.odoo.records import OdooExecutor

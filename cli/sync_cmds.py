@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.output import JSON_OPTION, console, err_console, fmt_num, print_json
+from cli.options import JSON_OPTION, dry_run_option
+from cli.output import console, err_console, fmt_num, print_json
 from connector.errors import ConfigError, ConnectorError
 from connector.settings import ProjectLink, Settings, load_settings
 from connector.sync.engine import SyncEngine, parse_since
@@ -24,7 +25,7 @@ FAILED_EXIT = 1
 @click.option("--project", "project_codes", multiple=True, metavar="CODE",
               help="Only this project: its code (a configured Jira key or Odoo name naming one project also works); "
                    "repeatable. Default: every [[projects]] entry.")
-@click.option("--dry-run", is_flag=True, help="Read both sides and report what would change; write nothing.")
+@dry_run_option("Read both sides and report what would change; write nothing.")
 @click.option("--since", metavar="DATE", default=None,
               help="Re-read worklogs changed since DATE (2025-06-01 or 2025-06-01T18:00) instead of the cursor.")
 @click.option("--full", is_flag=True, help="Rebuild every cached mapping and re-read all worklogs (slow, safe).")
