@@ -12,20 +12,20 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.app import App, pass_app
 from cli.labels import label
 from cli.options import JSON_OPTION, LANG_OPTION, dry_run_option, name_option, project_option, project_options
 from cli.output import console, err_console, print_checks, print_json, print_warnings
 from cli.projects import CODE, new_project
 from connector.checks import exit_code
 from connector.errors import ConfigError
-from connector.jira.adapter import JiraAdapter
 from connector.jira.doctor import run_doctor
 from connector.jira.issues import issue_specs, item_tag
 from connector.jira.provision import BULK_SIZE, ProvisionError, ProvisionResult, check_project_key, provision
 from connector.jira.templates import JiraTemplates, load_templates
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import load_playbook
-from connector.settings import Settings, config_in_use, load_settings
+from connector.settings import Settings, config_in_use
 
 log = logging.getLogger("cli.jira")
 
@@ -35,26 +35,23 @@ def jira() -> None:
     """Provision an ERP implementation project into Jira (Cloud, or Data Center) and check the site first."""
 
 
-def _settings(ctx: click.Context) -> Settings:
-    return load_settings((ctx.find_root().obj or {}).get("config"))
-
-
 @jira.command()
 @project_option(required=False, extra="Also check this project: whether it exists and your permissions in it.")
 @click.option("--jira-key", default=None, metavar="KEY",
               help="The project's Jira key (default: the jira_key configured for --project).")
 @LANG_OPTION
 @JSON_OPTION
-@click.pass_context
-def doctor(ctx: click.Context, project_ref: str | None, jira_key: str | None, lang: str, as_json: bool) -> None:
+@pass_app
+def doctor(app: App, project_ref: str | None, jira_key: str | None, lang: str, as_json: bool) -> None:
     """Check credentials, deployment type, permissions and what already exists; say exactly what to fix.
 
     Exit code 0: ready; 1: works with warnings (e.g. the nightly sync could not move sign-offs); 2: something
     would make provisioning fail.
     """
-    settings = _settings(ctx)
+    settings = app.settings
     project_key = _jira_key(settings, project_ref, jira_key, required=False) if project_ref or jira_key else None
-    checks = run_doctor(settings.jira, load_templates(), project_key)
+    checks = run_doctor(settings.jira, load_templates(), project_key,
+                        make_adapter=lambda _jira_settings: app.jira())
     code = exit_code(checks)
     if as_json:
         print_json({"ok": code == 0, "exit_code": code, "checks": [c.as_dict() for c in checks]})
@@ -88,8 +85,8 @@ def _jira_key(settings: Settings, ref: str | None, jira_key: str | None, *, requ
 @dry_run_option("Print what would be created; send no request.")
 @LANG_OPTION
 @JSON_OPTION
-@click.pass_context
-def provision_cmd(ctx: click.Context, project_ref: str, jira_key: str | None, project_name: str | None,
+@pass_app
+def provision_cmd(app: App, project_ref: str, jira_key: str | None, project_name: str | None,
                   code: str | None, size: str, industry: str | None, man_days: Decimal, contract_amount: Decimal,
                   hours_per_day: Decimal | None, playbook_ref: str, dry_run: bool, lang: str, as_json: bool) -> None:
     """Create the project, its phases (epics), checklist items, deliverables, sign-offs and payment milestones.
@@ -97,7 +94,7 @@ def provision_cmd(ctx: click.Context, project_ref: str, jira_key: str | None, pr
     Safe to re-run: issues carry the entity property `erp-playbook`, so a second run creates nothing, a run after
     a playbook change adds only what is new, and a killed run resumes without duplicates.
     """
-    settings = _settings(ctx)
+    settings = app.settings
     if jira_key is None and not CODE.match(project_ref) and settings.find_project(project_ref) is None:
         # Older usage: --project was the Jira key; the code is the configured one, else the key in lower case.
         project_key = check_project_key(project_ref)
@@ -117,7 +114,7 @@ def provision_cmd(ctx: click.Context, project_ref: str, jira_key: str | None, pr
     if dry_run:
         _print_dry_run(plan, templates, project_key, lang, as_json)
         return
-    jira_client = JiraAdapter.from_settings(settings.jira)
+    jira_client = app.jira()
     try:
         if as_json:
             result = provision(jira_client, templates, plan, project_key, lang=lang)

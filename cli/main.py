@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from cli.app import App
 from cli.jira_cmds import jira
 from cli.labels import label
 from cli.logs import setup_logging
@@ -147,8 +148,7 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
     collection honest every night."""
     setup_logging(verbose)
     use_config(config)
-    ctx.ensure_object(dict)
-    ctx.obj["config"] = config
+    ctx.obj = App(config)
 
 
 @cli.command()

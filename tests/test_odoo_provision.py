@@ -190,9 +190,9 @@ def test_cli_provision_without_settings_says_which_is_missing(runner: CliRunner,
     assert "PLAYBOOK_ODOO_URL" in result.output and "Traceback" not in result.output
 
 
-def test_cli_provision_json(runner: CliRunner, mini_playbook_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_provision_json(runner: CliRunner, mini_playbook_path: Path, services: Any) -> None:
     odoo = FakeOdoo()
-    monkeypatch.setattr("cli.odoo_cmds._client", lambda ctx: odoo)
+    services(odoo=lambda settings: odoo)
     args = ["odoo", "provision", "--project", "acme_erp", "--name", "ACME ERP", "--size", "large", "--industry",
             "pharma", "--man-days", "40", "--contract-amount", "1000", "--playbook", str(mini_playbook_path), "--json"]
     first = json.loads(runner.invoke(cli, args).output)
