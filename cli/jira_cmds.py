@@ -21,7 +21,7 @@ from connector.checks import exit_code
 from connector.errors import ConfigError
 from connector.jira.doctor import run_doctor
 from connector.jira.issues import issue_specs, item_tag
-from connector.jira.provision import BULK_SIZE, ProvisionError, ProvisionResult, check_project_key, provision
+from connector.jira.provision import ProvisionError, ProvisionResult, bulk_requests, check_project_key, provision
 from connector.jira.templates import JiraTemplates, load_templates
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import load_playbook
@@ -157,7 +157,7 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
             "issues": [{"key": s.key, "kind": s.kind, "issue_type": templates.issue_type(s.issue_type).name,
                         "summary": s.summary, "parent": s.parent, "labels": list(s.labels),
                         "values": s.values, "property": item_tag(plan, s.kind, s.key).value()} for s in specs],
-            "bulk_requests": _bulk_requests(specs), "warnings": plan.warnings,
+            "bulk_requests": bulk_requests(specs), "warnings": plan.warnings,
         })
         return
     console.print(escape(label(lang, "jira_dry_head", name=plan.project_name, key=key, playbook=plan.playbook.key,
@@ -172,13 +172,7 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
         table.add_row(label(lang, f"kind.{s.kind}"), templates.issue_type(s.issue_type).name, escape(s.summary),
                       s.parent or "", values)
     console.print(table)
-    console.print(f"[dim]{escape(label(lang, 'jira_dry_tail', n=len(specs), bulk=_bulk_requests(specs)))}[/]")
-
-
-def _bulk_requests(specs: list[Any]) -> int:
-    phases = sum(1 for s in specs if s.kind == "phase")
-    rest = len(specs) - phases
-    return -(-phases // BULK_SIZE) + -(-rest // BULK_SIZE)
+    console.print(f"[dim]{escape(label(lang, 'jira_dry_tail', n=len(specs), bulk=bulk_requests(specs)))}[/]")
 
 
 def _print_result(data: dict[str, Any], lang: str) -> None:

@@ -89,6 +89,14 @@ class ProvisionError(ConnectorError):
         self.result = result
 
 
+def bulk_requests(specs: list[IssueSpec]) -> int:
+    """How many ``/issue/bulk`` requests creating ``specs`` takes: phases first (the rest name their epic as
+    parent), each kind in batches of BULK_SIZE."""
+    phases = sum(1 for s in specs if s.kind == "phase")
+    rest = len(specs) - phases
+    return -(-phases // BULK_SIZE) + -(-rest // BULK_SIZE)
+
+
 def check_project_key(key: str) -> str:
     if not PROJECT_KEY.match(key):
         raise ConnectorError(f"{key!r} is not a Jira project key",
