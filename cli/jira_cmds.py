@@ -9,19 +9,18 @@ from typing import Any
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cli.app import App, pass_app
 from cli.labels import label
 from cli.options import JSON_OPTION, LANG_OPTION, dry_run_option, name_option, project_option, project_options
-from cli.output import console, err_console, print_checks, print_json, print_warnings
+from cli.output import console, err_console, print_doctor, print_json, print_warnings
+from cli.progress import progress_bar
 from cli.projects import CODE, new_project
-from connector.checks import exit_code
 from connector.errors import ConfigError
 from connector.jira.doctor import run_doctor
 from connector.jira.issues import issue_specs, item_tag
-from connector.jira.provision import ProvisionError, ProvisionResult, bulk_requests, check_project_key, provision
+from connector.jira.provision import JiraProvisioner, ProvisionError, ProvisionResult, bulk_requests, check_project_key
 from connector.jira.templates import JiraTemplates, load_templates
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import load_playbook
@@ -50,14 +49,9 @@ def doctor(app: App, project_ref: str | None, jira_key: str | None, lang: str, a
     """
     settings = app.settings
     project_key = _jira_key(settings, project_ref, jira_key, required=False) if project_ref or jira_key else None
-    checks = run_doctor(settings.jira, load_templates(), project_key,
-                        make_adapter=lambda _jira_settings: app.jira())
-    code = exit_code(checks)
-    if as_json:
-        print_json({"ok": code == 0, "exit_code": code, "checks": [c.as_dict() for c in checks]})
-    else:
-        print_checks(checks, code, lang)
-    sys.exit(code)
+    result = run_doctor(settings.jira, load_templates(), project_key, make_adapter=lambda _jira_settings: app.jira())
+    print_doctor(result, lang, as_json)
+    sys.exit(result.exit_code)
 
 
 def _jira_key(settings: Settings, ref: str | None, jira_key: str | None, *, required: bool = True) -> str | None:
@@ -116,22 +110,15 @@ def provision_cmd(app: App, project_ref: str, jira_key: str | None, project_name
         return
     jira_client = app.jira()
     try:
-        if as_json:
-            result = provision(jira_client, templates, plan, project_key, lang=lang)
-            data = result.as_dict()
-            print_json({**data, "warnings": [*plan.warnings, *data.get("warnings", [])]})
-            return
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
-            task = bar.add_task("connecting", total=None)
-
-            def progress(what: str, done: int, total: int) -> None:
-                bar.update(task, description=what, completed=done, total=total or None)
-
-            result = provision(jira_client, templates, plan, project_key, lang=lang, progress=progress)
+        with progress_bar(as_json=as_json) as progress:
+            result = JiraProvisioner(jira_client, templates, plan, project_key, lang=lang, progress=progress).run()
     except ProvisionError as exc:
         _print_stopped(exc.result)  # what was kept and the manual steps, then the error itself
         raise
+    if as_json:
+        data = result.as_dict()
+        print_json({**data, "warnings": [*plan.warnings, *data.get("warnings", [])]})
+        return
     _print_result(result.as_dict(), lang)
 
 

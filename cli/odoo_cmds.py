@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from cli.app import App, pass_app
@@ -22,11 +21,12 @@ from cli.options import (
     project_option,
     project_options,
 )
-from cli.output import console, err_console, print_checks, print_json, print_warnings
+from cli.output import console, err_console, print_doctor, print_json, print_warnings
+from cli.progress import progress_bar
 from cli.projects import new_project
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
-from connector.odoo.provision import STEPS, Provisioner
+from connector.odoo.provision import OdooProvisioner
 from connector.plan import KINDS, build_plan
 from connector.playbook.loader import load_playbook
 
@@ -52,10 +52,7 @@ def doctor(app: App, lang: str, as_json: bool) -> None:
     Exit code 0: ready; 1: works with warnings (e.g. no addon: plain projects); 2: cannot provision.
     """
     report = run_doctor(app.odoo())
-    if as_json:
-        print_json(report.as_dict())
-    else:
-        print_checks(report.checks, report.exit_code, lang)
+    print_doctor(report, lang, as_json)
     sys.exit(report.exit_code)
 
 
@@ -116,16 +113,9 @@ def provision(app: App, project_ref: str, project_name: str | None, customer: st
                       hours_per_day=hours_per_day, project_name=project.name, code=project.code)
     print_warnings(plan.warnings)
     client = app.odoo()
-    show_progress = not as_json and err_console.is_terminal
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err_console,
-                  transient=True, disable=not show_progress) as bar:
-        task = bar.add_task("connecting", total=len(STEPS))
-
-        def step(name: str) -> None:
-            bar.update(task, description=name, completed=STEPS.index(name) + 1)
-
-        result = Provisioner(client, plan, customer=customer, lang=lang, batch_size=batch_size,
-                             progress=step).run(dry_run=dry_run)
+    with progress_bar(as_json=as_json) as progress:
+        result = OdooProvisioner(client, plan, customer=customer, lang=lang, batch_size=batch_size,
+                                 progress=progress).run(dry_run=dry_run)
     if as_json:
         print_json({"project": {"code": plan.code, "name": plan.project_name}, **result.as_dict(),
                     "warnings": plan.warnings})

@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from connector.checks import Check
+from connector.checks import Check, DoctorResult
 from connector.redact import redact
 
 console = Console(highlight=False, soft_wrap=False)
@@ -107,3 +107,11 @@ def print_checks(checks: Iterable[Check], code: int, lang: str = "en") -> None:
         if check.fix and check.status != "ok":
             console.print(f"      [yellow]{label(lang, 'fix')}[/] {escape(name_config_file(check.fix) or '')}")
     console.print(f"[{VERDICT_STYLES[code]}]{label(lang, f'verdict.{code}')}[/]")
+
+
+def print_doctor(result: DoctorResult, lang: str, as_json: bool) -> None:
+    """Either doctor's result: ``--json`` or the checks and the verdict (the caller exits with its exit code)."""
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        print_checks(result.checks, result.exit_code, lang)

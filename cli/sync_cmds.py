@@ -7,12 +7,12 @@ from typing import Any
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cli.app import App, pass_app
 from cli.options import JSON_OPTION, dry_run_option
-from cli.output import console, err_console, fmt_num, print_json
+from cli.output import console, fmt_num, print_json
+from cli.progress import progress_bar
 from connector.errors import ConfigError, ConnectorError
 from connector.settings import ProjectLink, Settings
 from connector.sync.engine import SyncEngine, parse_since
@@ -75,13 +75,7 @@ def _run(app: App, links: list[ProjectLink], *, dry_run: bool, since: int | None
             jira_problem = str(exc)
     state = app.state()
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
-                      TimeElapsedColumn(), console=err_console, transient=True, disable=not show_progress) as bar:
-            task = bar.add_task("starting", total=None)
-
-            def progress(what: str, done: int, total: int | None) -> None:
-                bar.update(task, description=what, completed=done, total=total)
-
+        with progress_bar(as_json=not show_progress) as progress:
             engine = SyncEngine(odoo=odoo, jira=jira, state=state, dry_run=dry_run,
                                 grace_days=settings.sync.grace_days, progress=progress, jira_problem=jira_problem,
                                 employees=dict(settings.sync.employees))

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from connector.jira.adapter import JiraAdapter
 from connector.jira.issues import issue_specs
-from connector.jira.provision import BULK_SIZE, bulk_requests, provision
+from connector.jira.provision import BULK_SIZE, JiraProvisioner, bulk_requests, provision
 from connector.jira.templates import load_templates
-from connector.plan import build_plan
+from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from tests.jira.fake import FakeJira
 
@@ -24,3 +24,13 @@ def test_the_dry_runs_bulk_count_is_what_provisioning_sends(adapter: JiraAdapter
 
     sent = sum(1 for method, path in fake.calls if method == "POST" and path.endswith("/issue/bulk"))
     assert sent == bulk_requests(specs) >= 3  # the phases' batch, then at least two of the rest
+
+
+def test_progress_reaches_the_total_of_issues_to_create(adapter: JiraAdapter, fake: FakeJira,
+                                                       mini_plan: ProjectPlan) -> None:
+    seen: list[tuple[str, int, int | None]] = []
+    templates = load_templates()
+    JiraProvisioner(adapter, templates, mini_plan, "ACME", progress=lambda *event: seen.append(event)).run()
+    issues = len(issue_specs(mini_plan, templates, "en"))
+    assert [(done, total) for what, done, total in seen if what == "creating issues"][-1] == (issues, issues)
+    assert all(total is None for what, _, total in seen if what != "creating issues")
