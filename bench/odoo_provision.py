@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from connector.odoo.client import OdooClient
 from connector.odoo.loader import XMLID_MODULE
-from connector.odoo.provision import Provisioner
+from connector.odoo.provision import OdooProvisioner
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from connector.playbook.model import Playbook
@@ -88,7 +88,7 @@ def measure(server: OdooServer, db: str, label: str, pb: Playbook, size: str) ->
         if how == "naive":
             naive(client, plan)
         else:
-            Provisioner(client, plan).run()
+            OdooProvisioner(client, plan).run()
         seconds = time.perf_counter() - started
         rows.append(f"| {label} | {how} | {len(plan.records)} | {client.rpc_calls - start_calls} | {seconds:.2f} |")
     return rows

@@ -9,23 +9,22 @@ from typing import Any
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.app import App, pass_app
 from cli.labels import label
-from cli.main import project_options
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json, print_warnings
-from cli.projects import CODE, name_option, new_project, project_option
-from connector.checks import exit_code
+from cli.options import JSON_OPTION, LANG_OPTION, dry_run_option, name_option, project_option, project_options
+from cli.output import console, err_console, print_doctor, print_json, print_warnings
+from cli.progress import progress_bar
+from cli.projects import CODE, new_project
 from connector.errors import ConfigError
-from connector.jira.adapter import JiraAdapter
 from connector.jira.doctor import run_doctor
 from connector.jira.issues import issue_specs, item_tag
-from connector.jira.provision import BULK_SIZE, ProvisionError, ProvisionResult, check_project_key, provision
+from connector.jira.provision import JiraProvisioner, ProvisionError, ProvisionResult, bulk_requests, check_project_key
 from connector.jira.templates import JiraTemplates, load_templates
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import load_playbook
-from connector.settings import Settings, config_in_use, load_settings
+from connector.settings import Settings, config_in_use
 
 log = logging.getLogger("cli.jira")
 
@@ -35,32 +34,24 @@ def jira() -> None:
     """Provision an ERP implementation project into Jira (Cloud, or Data Center) and check the site first."""
 
 
-def _settings(ctx: click.Context) -> Settings:
-    return load_settings((ctx.find_root().obj or {}).get("config"))
-
-
 @jira.command()
 @project_option(required=False, extra="Also check this project: whether it exists and your permissions in it.")
 @click.option("--jira-key", default=None, metavar="KEY",
               help="The project's Jira key (default: the jira_key configured for --project).")
 @LANG_OPTION
 @JSON_OPTION
-@click.pass_context
-def doctor(ctx: click.Context, project_ref: str | None, jira_key: str | None, lang: str, as_json: bool) -> None:
+@pass_app
+def doctor(app: App, project_ref: str | None, jira_key: str | None, lang: str, as_json: bool) -> None:
     """Check credentials, deployment type, permissions and what already exists; say exactly what to fix.
 
     Exit code 0: ready; 1: works with warnings (e.g. the nightly sync could not move sign-offs); 2: something
     would make provisioning fail.
     """
-    settings = _settings(ctx)
+    settings = app.settings
     project_key = _jira_key(settings, project_ref, jira_key, required=False) if project_ref or jira_key else None
-    checks = run_doctor(settings.jira, load_templates(), project_key)
-    code = exit_code(checks)
-    if as_json:
-        print_json({"ok": code == 0, "exit_code": code, "checks": [c.as_dict() for c in checks]})
-    else:
-        print_checks(checks, code, lang)
-    sys.exit(code)
+    result = run_doctor(settings.jira, load_templates(), project_key, make_adapter=lambda _jira_settings: app.jira())
+    print_doctor(result, lang, as_json)
+    sys.exit(result.exit_code)
 
 
 def _jira_key(settings: Settings, ref: str | None, jira_key: str | None, *, required: bool = True) -> str | None:
@@ -85,11 +76,11 @@ def _jira_key(settings: Settings, ref: str | None, jira_key: str | None, *, requ
 @name_option
 @click.option("--code", default=None, hidden=True, help="Deprecated: the code is --project.")
 @project_options
-@click.option("--dry-run", is_flag=True, help="Print what would be created; send no request.")
+@dry_run_option("Print what would be created; send no request.")
 @LANG_OPTION
 @JSON_OPTION
-@click.pass_context
-def provision_cmd(ctx: click.Context, project_ref: str, jira_key: str | None, project_name: str | None,
+@pass_app
+def provision_cmd(app: App, project_ref: str, jira_key: str | None, project_name: str | None,
                   code: str | None, size: str, industry: str | None, man_days: Decimal, contract_amount: Decimal,
                   hours_per_day: Decimal | None, playbook_ref: str, dry_run: bool, lang: str, as_json: bool) -> None:
     """Create the project, its phases (epics), checklist items, deliverables, sign-offs and payment milestones.
@@ -97,7 +88,7 @@ def provision_cmd(ctx: click.Context, project_ref: str, jira_key: str | None, pr
     Safe to re-run: issues carry the entity property `erp-playbook`, so a second run creates nothing, a run after
     a playbook change adds only what is new, and a killed run resumes without duplicates.
     """
-    settings = _settings(ctx)
+    settings = app.settings
     if jira_key is None and not CODE.match(project_ref) and settings.find_project(project_ref) is None:
         # Older usage: --project was the Jira key; the code is the configured one, else the key in lower case.
         project_key = check_project_key(project_ref)
@@ -117,24 +108,17 @@ def provision_cmd(ctx: click.Context, project_ref: str, jira_key: str | None, pr
     if dry_run:
         _print_dry_run(plan, templates, project_key, lang, as_json)
         return
-    jira_client = JiraAdapter.from_settings(settings.jira)
+    jira_client = app.jira()
     try:
-        if as_json:
-            result = provision(jira_client, templates, plan, project_key, lang=lang)
-            data = result.as_dict()
-            print_json({**data, "warnings": [*plan.warnings, *data.get("warnings", [])]})
-            return
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
-            task = bar.add_task("connecting", total=None)
-
-            def progress(what: str, done: int, total: int) -> None:
-                bar.update(task, description=what, completed=done, total=total or None)
-
-            result = provision(jira_client, templates, plan, project_key, lang=lang, progress=progress)
+        with progress_bar(as_json=as_json) as progress:
+            result = JiraProvisioner(jira_client, templates, plan, project_key, lang=lang, progress=progress).run()
     except ProvisionError as exc:
         _print_stopped(exc.result)  # what was kept and the manual steps, then the error itself
         raise
+    if as_json:
+        data = result.as_dict()
+        print_json({**data, "warnings": [*plan.warnings, *data.get("warnings", [])]})
+        return
     _print_result(result.as_dict(), lang)
 
 
@@ -160,7 +144,7 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
             "issues": [{"key": s.key, "kind": s.kind, "issue_type": templates.issue_type(s.issue_type).name,
                         "summary": s.summary, "parent": s.parent, "labels": list(s.labels),
                         "values": s.values, "property": item_tag(plan, s.kind, s.key).value()} for s in specs],
-            "bulk_requests": _bulk_requests(specs), "warnings": plan.warnings,
+            "bulk_requests": bulk_requests(specs), "warnings": plan.warnings,
         })
         return
     console.print(escape(label(lang, "jira_dry_head", name=plan.project_name, key=key, playbook=plan.playbook.key,
@@ -175,13 +159,7 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
         table.add_row(label(lang, f"kind.{s.kind}"), templates.issue_type(s.issue_type).name, escape(s.summary),
                       s.parent or "", values)
     console.print(table)
-    console.print(f"[dim]{escape(label(lang, 'jira_dry_tail', n=len(specs), bulk=_bulk_requests(specs)))}[/]")
-
-
-def _bulk_requests(specs: list[Any]) -> int:
-    phases = sum(1 for s in specs if s.kind == "phase")
-    rest = len(specs) - phases
-    return -(-phases // BULK_SIZE) + -(-rest // BULK_SIZE)
+    console.print(f"[dim]{escape(label(lang, 'jira_dry_tail', n=len(specs), bulk=bulk_requests(specs)))}[/]")
 
 
 def _print_result(data: dict[str, Any], lang: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import sys
@@ -15,24 +14,19 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from cli.app import App
+from cli.jira_cmds import jira
 from cli.labels import label
 from cli.logs import setup_logging
-from cli.output import (
-    JSON_OPTION,
-    LANG_OPTION,
-    console,
-    fmt_num,
-    name_config_file,
-    print_error,
-    print_json,
-    print_warnings,
-)
+from cli.odoo_cmds import odoo
+from cli.options import JSON_OPTION, LANG_OPTION, playbook_option, project_options
+from cli.output import console, fmt_num, name_config_file, print_error, print_json, print_warnings
+from cli.report_cmds import report
+from cli.sync_cmds import sync
 from connector.errors import ConfigError, ConnectorError, PlaybookError
-from connector.numbers import HOURS_PER_DAY, MAN_DAYS, MONEY, NumberError, Quantity
-from connector.numbers import parse as parse_number
 from connector.plan import TARGET_LABELS, build_plan
-from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
-from connector.playbook.model import SIZES, Playbook
+from connector.playbook.loader import load_playbook
+from connector.playbook.model import Playbook
 from connector.settings import use_config
 
 EPILOG = """\b
@@ -48,27 +42,6 @@ Start here:
                 --man-days 120 --contract-amount 1500000
                                         what provisioning would create (no server needed)
 """
-
-
-class NumberType(click.ParamType):
-    """A man-day, hour or money option, read by the one rule in connector/numbers.py (docs/numbers.md).
-
-    A refused value is a ConnectorError, so it prints as one line naming the option (no usage block).
-    """
-
-    name = "number"
-
-    def __init__(self, quantity: Quantity) -> None:
-        self.quantity = quantity
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Decimal:
-        if isinstance(value, Decimal):
-            return value
-        try:
-            return parse_number(self.quantity, value)
-        except NumberError as exc:
-            option = param.opts[0] if param is not None and param.opts else (param.name if param else "")
-            raise NumberError(exc.value, exc.reason, option or "") from None
 
 
 # Options of the root command a user may also write after the subcommand (`playbook odoo doctor --config f -vv`).
@@ -161,13 +134,6 @@ def _with_config_file(exc: ConnectorError) -> str | None:
     return hint
 
 
-def playbook_option(func: Any) -> Any:
-    return click.option(
-        "--playbook", "playbook_ref", default=DEFAULT_PLAYBOOK, show_default=True, metavar="FILE|KEY",
-        help="A playbook YAML file, or the key of a built-in one.",
-    )(func)
-
-
 @click.group(cls=PlaybookGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), envvar="PLAYBOOK_CONFIG",
               help="TOML settings file (default ~/.config/erp-playbook/config.toml; also PLAYBOOK_CONFIG). "
@@ -182,8 +148,7 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
     collection honest every night."""
     setup_logging(verbose)
     use_config(config)
-    ctx.ensure_object(dict)
-    ctx.obj["config"] = config
+    ctx.obj = App(config)
 
 
 @cli.command()
@@ -253,39 +218,6 @@ def _summary(pb: Playbook) -> dict[str, int]:
     }
 
 
-class IndustryOption(click.Option):
-    """--industry's help lists the default playbook's industries, read only when help is shown (not on every run)."""
-
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        record = super().get_help_record(ctx)
-        if record is None:
-            return None
-        try:
-            keys = [i.key for i in load_playbook(DEFAULT_PLAYBOOK).industries]
-        except ConnectorError:
-            return record
-        return record[0], f"{record[1]} One of: {', '.join(keys)} (in {DEFAULT_PLAYBOOK}; own playbooks may add more)."
-
-
-def project_options(func: Any) -> Any:
-    """The options that size a project; shared by `plan` and the provisioning commands."""
-    options = [
-        click.option("--size", type=click.Choice(SIZES), required=True, help="Project size: changes what is required."),
-        click.option("--industry", cls=IndustryOption, default=None, metavar="KEY",
-                     help="Industry template: adds its checklist items."),
-        click.option("--man-days", type=NumberType(MAN_DAYS), required=True,
-                     help="Contracted implementation man-days, in half days (e.g. 120 or 120.5)."),
-        click.option("--contract-amount", type=NumberType(MONEY), required=True,
-                     help="Contract amount, up to 2 decimals, '.' as decimal point (e.g. 1500000 or 1_500_000.50)."),
-        click.option("--hours-per-day", type=NumberType(HOURS_PER_DAY), default=None,
-                     help="Hours in a man-day, more than 0 and at most 24 (default: the playbook's, 8)."),
-        playbook_option,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
 @cli.command()
 @click.option("--target", type=click.Choice(sorted(TARGET_LABELS)), required=True, help="Where it would be created.")
 @click.option("--project", "project_ref", default=None, metavar="CODE",
@@ -348,20 +280,8 @@ def plan(target: str, project_ref: str | None, project_name: str | None, size: s
     console.print(f"[dim]{escape(label(lang, 'plan_dry_run', target=target))}[/]")
 
 
-def _register_subcommands() -> None:
-    """Each area's commands live in their own module (cli/<area>_cmds.py)."""
-    for module_name, attr in (("cli.odoo_cmds", "odoo"), ("cli.jira_cmds", "jira"),
-                              ("cli.sync_cmds", "sync"), ("cli.report_cmds", "report")):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        cli.add_command(getattr(module, attr))
-
-
-_register_subcommands()
+for _command in (odoo, jira, sync, report):  # each area's commands live in cli/<area>_cmds.py
+    cli.add_command(_command)
 
 if __name__ == "__main__":
     cli()

@@ -8,31 +8,29 @@ from decimal import Decimal
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from cli.app import App, pass_app
 from cli.labels import label
-from cli.main import playbook_option, project_options
-from cli.output import JSON_OPTION, LANG_OPTION, console, err_console, print_checks, print_json, print_warnings
-from cli.projects import name_option, new_project, project_option
-from connector.odoo.client import OdooClient
+from cli.options import (
+    JSON_OPTION,
+    LANG_OPTION,
+    dry_run_option,
+    name_option,
+    playbook_option,
+    project_option,
+    project_options,
+)
+from cli.output import console, err_console, print_doctor, print_json, print_warnings
+from cli.progress import progress_bar
+from cli.projects import new_project
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
-from connector.odoo.provision import STEPS, Provisioner
+from connector.odoo.provision import OdooProvisioner
 from connector.plan import KINDS, build_plan
 from connector.playbook.loader import load_playbook
-from connector.settings import Settings, load_settings
 
-DRY_RUN_OPTION = click.option("--dry-run", is_flag=True,
-                              help="Read the server and say what would change; write nothing.")
-
-
-def _settings(ctx: click.Context) -> Settings:
-    return load_settings((ctx.find_root().obj or {}).get("config"))
-
-
-def _client(ctx: click.Context) -> OdooClient:
-    return OdooClient.from_settings(_settings(ctx).odoo)
+DRY_RUN_OPTION = dry_run_option("Read the server and say what would change; write nothing.")
 
 
 @click.group()
@@ -47,17 +45,14 @@ def odoo() -> None:
 @odoo.command()
 @LANG_OPTION
 @JSON_OPTION
-@click.pass_context
-def doctor(ctx: click.Context, lang: str, as_json: bool) -> None:
+@pass_app
+def doctor(app: App, lang: str, as_json: bool) -> None:
     """Check URL, database, login, rights and the erp_playbook addon; say exactly what to fix.
 
     Exit code 0: ready; 1: works with warnings (e.g. no addon: plain projects); 2: cannot provision.
     """
-    report = run_doctor(_client(ctx))
-    if as_json:
-        print_json(report.as_dict())
-    else:
-        print_checks(report.checks, report.exit_code, lang)
+    report = run_doctor(app.odoo())
+    print_doctor(report, lang, as_json)
     sys.exit(report.exit_code)
 
 
@@ -67,15 +62,15 @@ def doctor(ctx: click.Context, lang: str, as_json: bool) -> None:
 @click.option("--upgrade", is_flag=True, help="Upgrade even when the installed version is current.")
 @DRY_RUN_OPTION
 @JSON_OPTION
-@click.pass_context
-def install(ctx: click.Context, playbook_ref: str, no_playbook: bool, upgrade: bool, dry_run: bool,
+@pass_app
+def install(app: App, playbook_ref: str, no_playbook: bool, upgrade: bool, dry_run: bool,
             as_json: bool) -> None:
     """Install or upgrade the erp_playbook addon (it must be on the server's addons path), then load the playbook.
 
     Needs an administrator. Rerunning changes nothing when the addon and the playbook are current.
     """
     pb = None if no_playbook else load_playbook(playbook_ref)
-    client = _client(ctx)
+    client = app.odoo()
     with err_console.status("installing erp_playbook (Odoo reloads its registry: up to a minute)",
                             spinner="dots") if not (dry_run or as_json) else nullcontext():
         result = install_addon(client, pb, upgrade=upgrade, dry_run=dry_run)
@@ -103,8 +98,8 @@ def install(ctx: click.Context, playbook_ref: str, no_playbook: bool, upgrade: b
 @click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True, hidden=True)
 @DRY_RUN_OPTION
 @JSON_OPTION
-@click.pass_context
-def provision(ctx: click.Context, project_ref: str, project_name: str | None, customer: str | None, size: str,
+@pass_app
+def provision(app: App, project_ref: str, project_name: str | None, customer: str | None, size: str,
               industry: str | None, man_days: Decimal, contract_amount: Decimal, hours_per_day: Decimal | None,
               playbook_ref: str, lang: str, batch_size: int, dry_run: bool, as_json: bool) -> None:
     """Create the project, phases, checklist, deliverables, gates and payment milestones in Odoo.
@@ -112,23 +107,15 @@ def provision(ctx: click.Context, project_ref: str, project_name: str | None, cu
     Idempotent: rerunning creates only what is missing (never changes or deletes what exists), so a newer
     playbook adds its new items and an interrupted run can simply be run again.
     """
-    settings = _settings(ctx)
-    project = new_project(project_ref, project_name, settings)
+    project = new_project(project_ref, project_name, app.settings)
     pb = load_playbook(playbook_ref)
     plan = build_plan(pb, size=size, industry=industry, man_days=man_days, contract_amount=contract_amount,
                       hours_per_day=hours_per_day, project_name=project.name, code=project.code)
     print_warnings(plan.warnings)
-    client = _client(ctx)
-    show_progress = not as_json and err_console.is_terminal
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=err_console,
-                  transient=True, disable=not show_progress) as bar:
-        task = bar.add_task("connecting", total=len(STEPS))
-
-        def step(name: str) -> None:
-            bar.update(task, description=name, completed=STEPS.index(name) + 1)
-
-        result = Provisioner(client, plan, customer=customer, lang=lang, batch_size=batch_size,
-                             progress=step).run(dry_run=dry_run)
+    client = app.odoo()
+    with progress_bar(as_json=as_json) as progress:
+        result = OdooProvisioner(client, plan, customer=customer, lang=lang, batch_size=batch_size,
+                                 progress=progress).run(dry_run=dry_run)
     if as_json:
         print_json({"project": {"code": plan.code, "name": plan.project_name}, **result.as_dict(),
                     "warnings": plan.warnings})

@@ -9,47 +9,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from connector.checks import Check
+from connector.checks import Check, DoctorResult
 from connector.redact import redact
 
 console = Console(highlight=False, soft_wrap=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-LANGS = ("en", "zh_TW", "zh_CN")
-
-
-class LangChoice(click.Choice):  # type: ignore[type-arg]
-    """en, zh_TW or zh_CN; also written zh-TW, zh_tw, zh-hant (Traditional) or zh-hans (Simplified)."""
-
-    ALIASES: ClassVar[dict[str, str]] = {"zh_hant": "zh_TW", "zh_hk": "zh_TW", "zh_hans": "zh_CN", "zh_sg": "zh_CN",
-                                         "english": "en", "en_us": "en", "en_gb": "en"}
-
-    def __init__(self) -> None:
-        super().__init__(LANGS)
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        key = str(value).strip().replace("-", "_").lower()
-        for lang in LANGS:
-            if key == lang.lower():
-                return lang
-        if key in self.ALIASES:
-            return self.ALIASES[key]
-        self.fail(f"{value!r} is not a language of the playbook: use en, zh_TW (Traditional Chinese) or "
-                  "zh_CN (Simplified Chinese)", param, ctx)
-
-
-LANG_OPTION = click.option(
-    "--lang", type=LangChoice(), default="en", show_default=True,
-    help="Language of the output, labels included: en, zh_TW or zh_CN.",
-)
-JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of tables.")
-
 
 def _default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
@@ -137,3 +107,11 @@ def print_checks(checks: Iterable[Check], code: int, lang: str = "en") -> None:
         if check.fix and check.status != "ok":
             console.print(f"      [yellow]{label(lang, 'fix')}[/] {escape(name_config_file(check.fix) or '')}")
     console.print(f"[{VERDICT_STYLES[code]}]{label(lang, f'verdict.{code}')}[/]")
+
+
+def print_doctor(result: DoctorResult, lang: str, as_json: bool) -> None:
+    """Either doctor's result: ``--json`` or the checks and the verdict (the caller exits with its exit code)."""
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        print_checks(result.checks, result.exit_code, lang)

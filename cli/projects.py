@@ -14,8 +14,6 @@ import logging
 import re
 from dataclasses import dataclass
 
-import click
-
 from connector.errors import ConfigError
 from connector.playbook.model import slug
 from connector.settings import ProjectLink, Settings
@@ -24,20 +22,6 @@ log = logging.getLogger("cli.projects")
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 JIRA_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
-PROJECT_HELP = ("Project code, as in the [[projects]] entry of the config file and recorded by provisioning "
-                "(e.g. acme_erp); a configured Jira key or Odoo project name is accepted where it names one project.")
-
-
-def project_option(*, required: bool, extra: str = "") -> click.Option:  # type: ignore[return]
-    return click.option("--project", "project_ref", required=required, metavar="CODE",  # type: ignore[return-value]
-                        help=PROJECT_HELP + (f" {extra}" if extra else ""))
-
-
-def name_option(func: object) -> object:
-    return click.option("--name", "project_name", default=None, metavar="NAME",
-                        help="Display name of the project (default: the configured odoo_project, else the code).")(
-        func)
-
 
 @dataclass(frozen=True)
 class NewProject:

@@ -5,45 +5,24 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cli.main import playbook_option
-from cli.output import JSON_OPTION, LANG_OPTION, err_console, print_json
-from cli.projects import project_option
+from cli.app import App, pass_app
+from cli.options import JSON_OPTION, LANG_OPTION, playbook_option, project_option
+from cli.output import err_console, print_json
+from cli.progress import progress_bar
 from connector.errors import ConnectorError
-from connector.jira.adapter import JiraError
-from connector.odoo.records import OdooExecutor
-from connector.playbook.loader import load_playbook
-from connector.playbook.model import slug
+from connector.playbook.model import Playbook, slug
 from connector.reports.document import Document
-from connector.reports.odoo_source import OdooReportSource, RegisterReader, ReportDataError
-from connector.reports.sync_status import read_sync_status
-from connector.settings import ProjectLink, Settings, load_settings
+from connector.reports.gather import REGISTER_SOURCES, read_snapshot
+from connector.reports.snapshot import ProjectSnapshot
 
 FORMATS = ("md", "html", "pdf")
-REGISTER_SOURCES = ("auto", "jira", "odoo")
 SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-
-
-def connect_odoo(settings: Settings) -> OdooExecutor:
-    """The live Odoo client (tests replace this function with a fake)."""
-    try:
-        from connector.odoo.client import OdooClient
-    except ImportError as exc:  # the client ships in connector.odoo; a partial install lacks it
-        raise ConnectorError("the Odoo client is not available in this installation",
-                             "reinstall erp-playbook with its connector.odoo package") from exc
-    return OdooClient.from_settings(settings.odoo)  # type: ignore[no-any-return]
-
-
-def connect_jira(settings: Settings) -> Any:
-    """The live Jira adapter (tests replace this function with one on a mocked session)."""
-    from connector.jira.adapter import JiraAdapter
-
-    return JiraAdapter.from_settings(settings.jira)
 
 
 def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -76,72 +55,12 @@ def _options(func: Any) -> Any:
     return func
 
 
-def _settings(ctx: click.Context) -> Settings:
-    root = ctx.find_root().obj or {}
-    return load_settings(root.get("config"))
-
-
-def _project_link(settings: Settings, *refs: str | None) -> ProjectLink | None:
-    """The configured project (``[[projects]]``) a reference names: its code, Jira key or Odoo name."""
-    for ref in refs:
-        link = settings.find_project(ref)
-        if link is not None:
-            return link
-    return None
-
-
-def _project_refs(link: ProjectLink | None, ref: str) -> list[str]:
-    """What to look up in Odoo: the configured project's code and Odoo name, or the argument itself."""
-    return [r for r in (link.code, link.odoo_project) if r] if link else [ref]
-
-
-def _jira_register(settings: Settings, link: ProjectLink | None, playbook: Any, wanted: str) -> RegisterReader | None:
-    """The Jira register reader when asked for (or, with auto, when the project has a Jira key and Jira is set up)."""
-    if wanted == "odoo":
-        return None
-    jira_ready = bool(settings.jira.url and settings.jira.token)
-    if wanted == "jira" and not (link and link.jira_key):
-        raise ConnectorError("--register jira needs a project with a jira_key in the configuration",
-                             "add jira_key to the project's [[projects]] table, or use --register odoo")
-    if wanted == "auto" and not (link and link.jira_key and jira_ready):
-        return None
-    from connector.jira.templates import load_templates
-    from connector.reports.jira_register import JiraRegisterReader
-
-    assert link is not None and link.jira_key
-    return JiraRegisterReader(connect_jira(settings), link.jira_key, playbook, load_templates())
-
-
-def _snapshot(ctx: click.Context, playbook_ref: str, project_ref: str, as_of: date, register_source: str = "auto",
-              **window: Any) -> Any:
-    settings = _settings(ctx)
-    playbook = load_playbook(playbook_ref)
-    link = _project_link(settings, project_ref)
-    reader = _jira_register(settings, link, playbook, register_source)
-    where = "Odoo and Jira" if reader else "Odoo"
-    with err_console.status(f"reading the project from {where}..."):
-        source = OdooReportSource(connect_odoo(settings), playbook, register_reader=reader)
-        refs = _project_refs(link, project_ref)
-        for i, ref in enumerate(refs):
-            try:
-                snap = source.snapshot(ref, as_of, **window)
-                break
-            except ReportDataError as exc:
-                if i == len(refs) - 1 or "no Odoo project" not in exc.message:
-                    raise
-            except JiraError as exc:
-                if register_source != "auto":
-                    raise
-                # Jira is down or refuses us: say so, and how to report from Odoo alone meanwhile.
-                raise ConnectorError(f"reading the register from Jira failed: {exc.message}",
-                                     f"{exc.hint + '; or ' if exc.hint else ''}report the register from the Odoo "
-                                     "task tags with --register odoo") from None
-        else:
-            raise AssertionError("unreachable")
-    # The project may have been named by its Odoo id or name: find its configured link by what Odoo says.
-    link = link or _project_link(settings, snap.project.code, snap.project.name)
-    sync = read_sync_status(settings.sync, link, datetime.now(UTC))
-    return playbook, snap.model_copy(update={"sync": sync})
+def _snapshot(app: App, playbook_ref: str, project_ref: str, as_of: date, register_source: str, as_json: bool,
+              **window: Any) -> tuple[Playbook, ProjectSnapshot]:
+    with progress_bar(as_json=as_json) as progress:
+        return read_snapshot(app.settings, playbook_ref, project_ref, as_of, register_source,
+                             connect_odoo=lambda _settings: app.odoo(), connect_jira=lambda _settings: app.jira(),
+                             progress=progress, **window)
 
 
 def _emit(doc_factory: Callable[[bool], Document], fmt: str | None, output: Path | None, default_name: str) -> None:
@@ -193,8 +112,8 @@ def report() -> None:
 @report.command()
 @_options
 @click.option("--week", default=None, metavar="YYYY-Wnn", help="ISO week, e.g. 2026-W48 (default: this week).")
-@click.pass_context
-def weekly(ctx: click.Context, project_ref: str, fmt: str | None, output: Path | None, as_of: date | None,
+@pass_app
+def weekly(app: App, project_ref: str, fmt: str | None, output: Path | None, as_of: date | None,
            register_source: str, playbook_ref: str, lang: str, as_json: bool, week: str | None) -> None:
     """Weekly executive status report: phase progress and gates, man-day burn, this and next week's work,
     the register by disposition, payment milestones and the risks the data shows."""
@@ -204,7 +123,7 @@ def weekly(ctx: click.Context, project_ref: str, fmt: str | None, output: Path |
     today = as_of or date.today()
     iso = IsoWeek.parse(week) if week else IsoWeek.of(today)
     figures_date = report_date(iso, today)
-    playbook, snap = _snapshot(ctx, playbook_ref, project_ref, figures_date, register_source,
+    playbook, snap = _snapshot(app, playbook_ref, project_ref, figures_date, register_source, as_json,
                                lines_from=iso.start, lines_to=iso.end)
     rep = build_weekly(snap, playbook, iso, lang)
     if as_json:
@@ -215,12 +134,12 @@ def weekly(ctx: click.Context, project_ref: str, fmt: str | None, output: Path |
 
 
 def _phase_command(kind: str, help_text: str) -> click.Command:
-    @click.pass_context
-    def command(ctx: click.Context, project_ref: str, fmt: str | None, output: Path | None, as_of: date | None,
+    @pass_app
+    def command(app: App, project_ref: str, fmt: str | None, output: Path | None, as_of: date | None,
                 register_source: str, playbook_ref: str, lang: str, as_json: bool, phase: str) -> None:
         from connector.reports.phase_docs import build_phase_report, phase_document
 
-        playbook, snap = _snapshot(ctx, playbook_ref, project_ref, as_of or date.today(), register_source,
+        playbook, snap = _snapshot(app, playbook_ref, project_ref, as_of or date.today(), register_source, as_json,
                                    phase_key=phase)
         rep = build_phase_report(snap, playbook, phase, kind, lang)  # type: ignore[arg-type]
         if as_json:

@@ -7,14 +7,15 @@ from typing import Any
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.output import JSON_OPTION, console, err_console, fmt_num, print_json
+from cli.app import App, pass_app
+from cli.options import JSON_OPTION, dry_run_option
+from cli.output import console, fmt_num, print_json
+from cli.progress import progress_bar
 from connector.errors import ConfigError, ConnectorError
-from connector.settings import ProjectLink, Settings, load_settings
+from connector.settings import ProjectLink, Settings
 from connector.sync.engine import SyncEngine, parse_since
-from connector.sync.state import open_state
 from connector.sync.summary import ProjectResult, SyncSummary
 
 FAILED_EXIT = 1
@@ -24,13 +25,13 @@ FAILED_EXIT = 1
 @click.option("--project", "project_codes", multiple=True, metavar="CODE",
               help="Only this project: its code (a configured Jira key or Odoo name naming one project also works); "
                    "repeatable. Default: every [[projects]] entry.")
-@click.option("--dry-run", is_flag=True, help="Read both sides and report what would change; write nothing.")
+@dry_run_option("Read both sides and report what would change; write nothing.")
 @click.option("--since", metavar="DATE", default=None,
               help="Re-read worklogs changed since DATE (2025-06-01 or 2025-06-01T18:00) instead of the cursor.")
 @click.option("--full", is_flag=True, help="Rebuild every cached mapping and re-read all worklogs (slow, safe).")
 @JSON_OPTION
-@click.pass_context
-def sync(ctx: click.Context, project_codes: tuple[str, ...], dry_run: bool, since: str | None, full: bool,
+@pass_app
+def sync(app: App, project_codes: tuple[str, ...], dry_run: bool, since: str | None, full: bool,
          as_json: bool) -> None:
     """Nightly sync of man-days, sign-offs and payment status for every configured project.
 
@@ -40,10 +41,10 @@ def sync(ctx: click.Context, project_codes: tuple[str, ...], dry_run: bool, sinc
     are listed. A killed run resumes where it stopped. Exit code 1 when any project failed (the others still
     complete), 3 when another run holds the lock.
     """
-    settings = load_settings((ctx.obj or {}).get("config"))
+    settings = app.settings
     links = _links(settings, project_codes)
     since_ms = parse_since(since) if since else None
-    summary = _run(settings, links, dry_run=dry_run, since=since_ms, full=full, show_progress=not as_json)
+    summary = _run(app, links, dry_run=dry_run, since=since_ms, full=full, show_progress=not as_json)
     if as_json:
         print_json(summary.as_dict())
     else:
@@ -62,28 +63,19 @@ def _links(settings: Settings, codes: tuple[str, ...]) -> list[ProjectLink]:
     return list({link.code: link for link in (settings.project(c) for c in codes)}.values())
 
 
-def _run(settings: Settings, links: list[ProjectLink], *, dry_run: bool, since: int | None, full: bool,
+def _run(app: App, links: list[ProjectLink], *, dry_run: bool, since: int | None, full: bool,
          show_progress: bool) -> SyncSummary:
-    from connector.jira.adapter import JiraAdapter
-    from connector.odoo.client import OdooClient
-
-    odoo = OdooClient.from_settings(settings.odoo)
+    settings = app.settings
+    odoo = app.odoo()
     jira, jira_problem = None, None
     if any(link.jira_key for link in links):
         try:
-            jira = JiraAdapter.from_settings(settings.jira)
+            jira = app.jira()
         except ConnectorError as exc:  # Odoo-only projects still sync; the Jira ones fail with this
             jira_problem = str(exc)
-    url = settings.sync.state_url.get_secret_value() if settings.sync.state_url else None
-    state = open_state(settings.sync.state, url)
+    state = app.state()
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"),
-                      TimeElapsedColumn(), console=err_console, transient=True, disable=not show_progress) as bar:
-            task = bar.add_task("starting", total=None)
-
-            def progress(what: str, done: int, total: int | None) -> None:
-                bar.update(task, description=what, completed=done, total=total)
-
+        with progress_bar(as_json=not show_progress) as progress:
             engine = SyncEngine(odoo=odoo, jira=jira, state=state, dry_run=dry_run,
                                 grace_days=settings.sync.grace_days, progress=progress, jira_problem=jira_problem,
                                 employees=dict(settings.sync.employees))

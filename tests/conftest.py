@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -26,3 +29,15 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return CliRunner()
+
+
+@pytest.fixture
+def services(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """The CLI's one seam: ``services(odoo=..., jira=..., state=...)`` swaps how the App of every invocation builds
+    the Odoo client, the Jira adapter or the sync state (each a function of the settings)."""
+    from cli.app import App
+
+    def use(**factories: Callable[[Any], Any]) -> None:
+        monkeypatch.setattr(App, "factories", replace(App.factories, **factories))
+
+    return use

@@ -7,6 +7,7 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -116,9 +117,9 @@ def test_a_plain_plan_has_no_warnings(runner: CliRunner, mini_playbook_path: Pat
 
 
 def test_odoo_receives_exactly_the_printed_digits(runner: CliRunner, mini_playbook_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  services: Any) -> None:
     odoo = FakeOdoo()
-    monkeypatch.setattr("cli.odoo_cmds._client", lambda ctx: odoo)
+    services(odoo=lambda settings: odoo)
     numbers = {"--man-days": "33", "--contract-amount": "1_500_000.1", "--hours-per-day": "7.50"}
     plan = json.loads(runner.invoke(cli, [*_args("plan", mini_playbook_path, **numbers), "--json"]).stdout,
                       parse_float=Decimal, parse_int=Decimal)
@@ -188,9 +189,9 @@ class YenOdoo(FakeOdoo):
 
 @pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
 def test_odoo_refuses_an_amount_its_currency_would_round(runner: CliRunner, mini_playbook_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch, dry_run: list[str]) -> None:
+                                                         services: Any, dry_run: list[str]) -> None:
     odoo = YenOdoo()
-    monkeypatch.setattr("cli.odoo_cmds._client", lambda ctx: odoo)
+    services(odoo=lambda settings: odoo)
     result = runner.invoke(cli, [*_args("odoo provision", mini_playbook_path, **{"--contract-amount": "1001"}),
                                  *dry_run])
     assert result.exit_code == 2, result.output

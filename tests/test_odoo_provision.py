@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from connector.errors import ConnectorError
 from connector.odoo.loader import XMLID_MODULE, Row, load_rows
-from connector.odoo.provision import ADDON_MODELS, Provisioner
+from connector.odoo.provision import ADDON_MODELS, OdooProvisioner
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import load_playbook
 
@@ -109,12 +109,12 @@ def make_plan(path: Path, size: str = "large", name: str = "ACME ERP") -> Projec
 
 def test_first_run_creates_everything_in_a_few_calls_and_second_run_nothing(mini_playbook_path: Path) -> None:
     odoo, plan = FakeOdoo(), make_plan(mini_playbook_path)
-    first = Provisioner(odoo, plan, customer="ACME").run()
+    first = OdooProvisioner(odoo, plan, customer="ACME").run()
     assert first.created == plan.counts() and first.mode == "addon"
     assert odoo.counts()["project.task"] == 3 + 5  # phase tasks + checklist items and deliverables
     assert odoo.counts()["erp.payment.milestone"] == 2
     before = odoo.counts()
-    second = Provisioner(odoo, plan, customer="ACME").run()
+    second = OdooProvisioner(odoo, plan, customer="ACME").run()
     assert sum(second.created.values()) == 0 and second.existing == plan.counts()
     assert odoo.counts() == before
     assert second.rpc_calls <= 8
@@ -122,22 +122,22 @@ def test_first_run_creates_everything_in_a_few_calls_and_second_run_nothing(mini
 
 def test_rpc_calls_do_not_grow_with_the_project(mini_playbook_path: Path) -> None:
     small, large = FakeOdoo(), FakeOdoo()
-    Provisioner(small, make_plan(mini_playbook_path, "small")).run()
-    Provisioner(large, make_plan(mini_playbook_path, "large")).run()
+    OdooProvisioner(small, make_plan(mini_playbook_path, "small")).run()
+    OdooProvisioner(large, make_plan(mini_playbook_path, "large")).run()
     assert small.rpc_calls == large.rpc_calls
 
 
 def test_killed_run_resumes_to_the_same_state(mini_playbook_path: Path) -> None:
     plan = make_plan(mini_playbook_path)
     clean = FakeOdoo()
-    Provisioner(clean, plan).run()
+    OdooProvisioner(clean, plan).run()
     for fail_at in range(1, 9):
         odoo = FakeOdoo()
         odoo.fail_load_at = fail_at
         with pytest.raises(ConnectorError, match="connection lost"):
-            Provisioner(odoo, plan).run()
+            OdooProvisioner(odoo, plan).run()
         odoo.fail_load_at = None
-        Provisioner(odoo, plan).run()
+        OdooProvisioner(odoo, plan).run()
         assert odoo.counts() == clean.counts(), fail_at
         assert set(odoo.xmlids) == set(clean.xmlids)
         phases = odoo.records["erp.project.phase"].values()
@@ -146,7 +146,7 @@ def test_killed_run_resumes_to_the_same_state(mini_playbook_path: Path) -> None:
 
 def test_plain_odoo_says_what_it_cannot_represent(mini_playbook_path: Path) -> None:
     odoo, plan = FakeOdoo(addon=False), make_plan(mini_playbook_path)
-    result = Provisioner(odoo, plan).run()
+    result = OdooProvisioner(odoo, plan).run()
     assert result.mode == "plain" and result.skipped["payment_milestone"] == 2
     assert "project.milestone" in odoo.counts() and "erp.signoff" not in odoo.counts()
     assert any("payment milestones" in note for note in result.unrepresented)
@@ -155,7 +155,7 @@ def test_plain_odoo_says_what_it_cannot_represent(mini_playbook_path: Path) -> N
 
 def test_dry_run_writes_nothing(mini_playbook_path: Path) -> None:
     odoo = FakeOdoo()
-    result = Provisioner(odoo, make_plan(mini_playbook_path)).run(dry_run=True)
+    result = OdooProvisioner(odoo, make_plan(mini_playbook_path)).run(dry_run=True)
     assert result.dry_run and result.created["checklist_item"] == 4 and odoo.records == {}
 
 
@@ -163,7 +163,7 @@ def test_refuses_to_take_over_a_project_it_did_not_create(mini_playbook_path: Pa
     odoo = FakeOdoo()
     odoo._new("project.project", {"name": "ACME ERP"})
     with pytest.raises(ConnectorError, match="was not provisioned by playbook"):
-        Provisioner(odoo, make_plan(mini_playbook_path)).run()
+        OdooProvisioner(odoo, make_plan(mini_playbook_path)).run()
 
 
 def test_load_rows_groups_rows_by_columns_and_batches() -> None:
@@ -190,9 +190,9 @@ def test_cli_provision_without_settings_says_which_is_missing(runner: CliRunner,
     assert "PLAYBOOK_ODOO_URL" in result.output and "Traceback" not in result.output
 
 
-def test_cli_provision_json(runner: CliRunner, mini_playbook_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_provision_json(runner: CliRunner, mini_playbook_path: Path, services: Any) -> None:
     odoo = FakeOdoo()
-    monkeypatch.setattr("cli.odoo_cmds._client", lambda ctx: odoo)
+    services(odoo=lambda settings: odoo)
     args = ["odoo", "provision", "--project", "acme_erp", "--name", "ACME ERP", "--size", "large", "--industry",
             "pharma", "--man-days", "40", "--contract-amount", "1000", "--playbook", str(mini_playbook_path), "--json"]
     first = json.loads(runner.invoke(cli, args).output)
@@ -202,3 +202,10 @@ def test_cli_provision_json(runner: CliRunner, mini_playbook_path: Path, monkeyp
     second = json.loads(old.stdout)
     assert sum(second["created"].values()) == 0 and second["existing"]["gate"] == 2
     assert "deprecated: write --project acme_erp --name 'ACME ERP'" in old.stderr
+
+
+def test_progress_counts_the_steps_up_to_their_total(mini_playbook_path: Path) -> None:
+    seen: list[tuple[str, int, int | None]] = []
+    OdooProvisioner(FakeOdoo(), make_plan(mini_playbook_path), progress=lambda *event: seen.append(event)).run()
+    assert seen[0] == ("read", 1, 9) and seen[-1] == ("payments", 9, 9)
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from connector.checks import Check
+from connector.checks import Check, DoctorResult
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter, JiraError
 from connector.jira.binding import read_project_tag
@@ -27,16 +27,16 @@ DEPLOYMENTS = {"Cloud": "cloud", "Server": "server", "DataCenter": "server"}
 
 
 def run_doctor(settings: JiraSettings, templates: JiraTemplates, project_key: str | None = None, *,
-               make_adapter: Callable[[JiraSettings], JiraAdapter] = JiraAdapter.from_settings) -> list[Check]:
+               make_adapter: Callable[[JiraSettings], JiraAdapter] = JiraAdapter.from_settings) -> DoctorResult:
     findings: list[Check] = []
     try:
         jira = make_adapter(settings)
     except ConnectorError as exc:
-        return [Check("settings", "fail", exc.message, exc.hint)]
+        return DoctorResult([Check("settings", "fail", exc.message, exc.hint)])
     try:
         me = jira.request("GET", jira.api("myself")) or {}
     except JiraError as exc:
-        return [Check("auth", "fail", exc.message, exc.hint)]
+        return DoctorResult([Check("auth", "fail", exc.message, exc.hint)])
     who = me.get("emailAddress") or me.get("displayName") or me.get("name") or "?"
     findings.append(Check("auth", "ok", f"signed in as {who} ("
                             + ("API token, basic auth" if jira.api_version == "3" else "personal access token")
@@ -49,7 +49,7 @@ def run_doctor(settings: JiraSettings, templates: JiraTemplates, project_key: st
                      needs_admin=bool(missing_site) or not project_exists, findings=findings)
     except JiraError as exc:
         findings.append(Check("jira", "fail", exc.message, exc.hint))
-    return findings
+    return DoctorResult(findings)
 
 
 def _deployment(jira: JiraAdapter, settings: JiraSettings, findings: list[Check]) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -36,11 +35,10 @@ from connector.jira.site import field_named, read_fields
 from connector.jira.templates import JiraTemplates
 from connector.numbers import exact_float
 from connector.plan import ProjectPlan
+from connector.progress import Progress, no_progress
 
 BULK_SIZE = 50  # Jira's limit for POST /issue/bulk
 PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
-
-Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
 @dataclass(frozen=True)
@@ -89,6 +87,14 @@ class ProvisionError(ConnectorError):
         self.result = result
 
 
+def bulk_requests(specs: list[IssueSpec]) -> int:
+    """How many ``/issue/bulk`` requests creating ``specs`` takes: phases first (the rest name their epic as
+    parent), each kind in batches of BULK_SIZE."""
+    phases = sum(1 for s in specs if s.kind == "phase")
+    rest = len(specs) - phases
+    return -(-phases // BULK_SIZE) + -(-rest // BULK_SIZE)
+
+
 def check_project_key(key: str) -> str:
     if not PROJECT_KEY.match(key):
         raise ConnectorError(f"{key!r} is not a Jira project key",
@@ -96,7 +102,7 @@ def check_project_key(key: str) -> str:
     return key
 
 
-class Provisioner:
+class JiraProvisioner:
     def __init__(self, jira: JiraAdapter, templates: JiraTemplates, plan: ProjectPlan, project_key: str, *,
                  lang: str = "en", progress: Progress | None = None, bulk: bool = True) -> None:
         self.jira = jira
@@ -104,7 +110,7 @@ class Provisioner:
         self.plan = plan
         self.key = check_project_key(project_key)
         self.lang = lang
-        self.progress = progress or (lambda what, done, total: None)
+        self.progress = progress or no_progress
         self.bulk = bulk  # False: one request per issue (the benchmark's naive baseline)
         # The manual steps are known before anything is sent, so even a run that fails at once can print them.
         self.result = ProvisionResult(project_key, setup=SetupResult(warnings=manual_steps(templates,
@@ -141,7 +147,7 @@ class Provisioner:
         me = self.jira.request("GET", self.jira.api("myself")) or {}
         project = self._get_project()
         run_setup(self.jira, self.templates, need_schemes=project is None, result=self.result.setup,
-                  step=lambda what: self.progress(f"set-up: {what}", 0, 0))
+                  step=lambda what: self.progress(f"set-up: {what}", 0, None))
         if project is None:
             project = self._create_project(me)
             self.result.project_created = True
@@ -179,7 +185,7 @@ class Provisioner:
                 body["workflowScheme"] = setup.workflow_scheme_id
         else:
             body["projectTemplateKey"] = proj["template_key"]
-        self.progress("creating the project", 0, 0)
+        self.progress("creating the project", 0, None)
         created = self.jira.request("POST", self.jira.api("project"), json=body)
         self.result.setup.created.append(f"project {self.key}")
         return {"id": created["id"], "key": created.get("key", self.key)}
@@ -198,14 +204,14 @@ class Provisioner:
     def _existing_issues(self) -> dict[str, str]:
         """Item key -> issue key of every issue in the project that carries our property for this playbook."""
         found: dict[str, str] = {}
-        self.progress("reading existing issues", 0, 0)
+        self.progress("reading existing issues", 0, None)
         for n, issue in enumerate(search_issues(self.jira, f"project = {quote(self.key)}", ["summary"],
                                                 properties=[PROPERTY]), 1):
             tag = Tag.of_issue(issue)
             if tag is not None and tag.playbook == self.plan.playbook.key:
                 found.setdefault(tag.key, str(issue["key"]))
             if n % SEARCH_PAGE == 0:
-                self.progress("reading existing issues", n, 0)
+                self.progress("reading existing issues", n, None)
         return found
 
     def _create_issues(self, project_id: str, existing: dict[str, str]) -> None:
@@ -325,4 +331,4 @@ def _element_errors(error: dict[str, Any]) -> str:
 
 def provision(jira: JiraAdapter, templates: JiraTemplates, plan: ProjectPlan, project_key: str, *,
               lang: str = "en", progress: Progress | None = None, bulk: bool = True) -> ProvisionResult:
-    return Provisioner(jira, templates, plan, project_key, lang=lang, progress=progress, bulk=bulk).run()
+    return JiraProvisioner(jira, templates, plan, project_key, lang=lang, progress=progress, bulk=bulk).run()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from connector.checks import Check, Status, exit_code
+from connector.checks import DoctorResult, Status
 from connector.errors import ConnectorError
 from connector.odoo.client import OdooClient, public_url
 from connector.odoo.errors import OdooAccessError, OdooDatabaseError
@@ -62,22 +62,16 @@ INSTALL_RIGHT = ("ir.module.module", "write", "install or upgrade the addon (`pl
                  "Administration: Settings")
 
 
-@dataclass
-class DoctorReport:
+@dataclass(kw_only=True)
+class DoctorReport(DoctorResult):
+    """The doctor's result, with what it learnt of the server (its --json keeps these fields, and no "ok")."""
+
     url: str
     db: str
     user: str
-    checks: list[Check] = field(default_factory=list)
     server_version: str | None = None
     addon_state: str | None = None
     rpc_calls: int = 0
-
-    def add(self, name: str, status: Status, detail: str, fix: str | None = None) -> None:
-        self.checks.append(Check(name, status, detail, fix))
-
-    @property
-    def exit_code(self) -> int:
-        return exit_code(self.checks)
 
     def as_dict(self) -> dict[str, Any]:
         return {"url": self.url, "db": self.db, "user": self.user, "server_version": self.server_version,
@@ -92,7 +86,7 @@ def has_right(client: OdooClient, model: str, operation: str) -> bool:
 
 
 def run_doctor(client: OdooClient) -> DoctorReport:
-    report = DoctorReport(public_url(client.url), client.db, client.user)
+    report = DoctorReport(url=public_url(client.url), db=client.db, user=client.user)
     try:
         _run(client, report)
     finally:

@@ -20,7 +20,6 @@ that are still empty (a phase's task, a task's phase), which a run killed halfwa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -29,10 +28,10 @@ from connector.errors import ConnectorError
 from connector.odoo.loader import DEFAULT_BATCH, Row, load_rows, read_xmlids
 from connector.odoo.records import OdooExecutor, project_xmlid
 from connector.plan import KINDS, PlannedRecord, ProjectPlan
+from connector.progress import Progress, no_progress
 
 ADDON_MODELS = ("erp.project.phase", "erp.signoff", "erp.payment.milestone")
-Progress = Callable[[str], None]
-# Steps a run reports through ``progress`` (for a progress bar's total).
+# Steps a run reports through ``progress`` as (step, its number, len(STEPS)).
 STEPS = ("read", "project", "stages", "phases", "phase tasks", "items", "links", "gates", "payments")
 
 
@@ -64,7 +63,7 @@ def _hours(days: Decimal, per_day: Decimal) -> Decimal:
     return days * per_day
 
 
-class Provisioner:
+class OdooProvisioner:
     """One provisioning run of ``plan`` (see the module docstring)."""
 
     def __init__(self, client: Any, plan: ProjectPlan, *, customer: str | None = None, lang: str = "en",
@@ -75,7 +74,7 @@ class Provisioner:
         self.customer = customer
         self.lang = lang
         self.batch_size = batch_size
-        self.progress = progress or (lambda _step: None)
+        self.progress = progress or no_progress
         self.use_addon = use_addon
         self.code = plan.code
         self.ids: dict[str, int] = {}  # external id name -> database id, for what exists or was created
@@ -85,6 +84,9 @@ class Provisioner:
         self._linked = 0
 
     # -- names -----------------------------------------------------------------------------------
+    def _step(self, name: str) -> None:
+        self.progress(name, STEPS.index(name) + 1, len(STEPS))
+
     def xid(self, key: str, suffix: str = "") -> str:
         return f"{self.code}__{key}" + (f"__{suffix}" if suffix else "")
 
@@ -97,7 +99,7 @@ class Provisioner:
         self.client.connect()
         addon = addon_installed(self.client) if self.use_addon is None else self.use_addon
         result = ProvisionResult("addon" if addon else "plain", None, dry_run)
-        self.progress("read")
+        self._step("read")
         project_id = self._read_state(addon)
         result.project_id = project_id
         missing = self._missing(addon)
@@ -236,7 +238,7 @@ class Provisioner:
     def _write(self, addon: bool) -> int:
         plan = self.plan
         self._linked = 0
-        self.progress("project")
+        self._step("project")
         project_row = self._project_row(addon)
         if project_row.xmlid not in self.ids:
             project_row.relations["partner_id"] = self._partner_id()
@@ -246,29 +248,29 @@ class Provisioner:
         project_id = self.ids[project_xmlid(self.code)]
         phases = plan.by_kind("phase")
 
-        self.progress("stages")
+        self._step("stages")
         self._load("project.task.type", [
             Row(self.xid(p.key, "stage"), {"name": self.name(p), "sequence": p.values["sequence"]},
                 {"project_ids": project_id}) for p in phases
         ])
         if addon:
-            self.progress("phases")
+            self._step("phases")
             self._load("erp.project.phase", [
                 Row(self.xid(p.key), {"key": p.key, "name": self.name(p), "sequence": p.values["sequence"],
                                       "budget_man_days": p.values["budget_man_days"]},
                     {"project_id": project_id, "stage_id": self.ids[self.xid(p.key, "stage")]}) for p in phases
             ])
-        self.progress("phase tasks")
+        self._step("phase tasks")
         self._load("project.task", [self._phase_task_row(p, project_id, addon) for p in phases],
                    context={"mail_create_nolog": True, "tracking_disable": True})
-        self.progress("items")
+        self._step("items")
         items = [r for r in plan.records if r.kind in ("deliverable", "checklist_item")]
         self._load("project.task", [self._item_row(r, project_id, addon) for r in items],
                    context={"mail_create_nolog": True, "tracking_disable": True})
-        self.progress("links")
+        self._step("links")
         if addon:
             self._fill_links(project_id, phases, items)
-        self.progress("gates")
+        self._step("gates")
         gates = plan.by_kind("gate")
         if addon:
             self._load("erp.signoff", [self._signoff_row(g, project_id) for g in gates])
@@ -276,7 +278,7 @@ class Provisioner:
             self._load("project.milestone", [
                 Row(self.xid(g.key, "milestone"), {"name": self.name(g)}, {"project_id": project_id}) for g in gates
             ])
-        self.progress("payments")
+        self._step("payments")
         if addon:
             self._load("erp.payment.milestone", [
                 self._payment_row(p, project_id, seq) for seq, p in enumerate(plan.by_kind("payment_milestone"), 1)
@@ -393,4 +395,4 @@ class Provisioner:
 
 def provision(client: Any, plan: ProjectPlan, **kwargs: Any) -> ProvisionResult:
     dry_run = kwargs.pop("dry_run", False)
-    return Provisioner(client, plan, **kwargs).run(dry_run=dry_run)
+    return OdooProvisioner(client, plan, **kwargs).run(dry_run=dry_run)

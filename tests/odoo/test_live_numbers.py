@@ -8,7 +8,7 @@ import pytest
 
 from connector.errors import ConnectorError
 from connector.odoo.client import OdooClient
-from connector.odoo.provision import Provisioner
+from connector.odoo.provision import OdooProvisioner
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from tests.odoo.harness import OdooDatabase
@@ -23,7 +23,7 @@ def test_odoo_stores_exactly_the_printed_numbers(odoo_addon_db: OdooDatabase) ->
                       contract_amount=Decimal("9999999999999.99"), hours_per_day=Decimal("7.25"),
                       project_name="Numbers ERP")
     client = OdooClient(odoo_addon_db.url, odoo_addon_db.name, odoo_addon_db.login, odoo_addon_db.password)
-    project_id = Provisioner(client, plan).run().project_id
+    project_id = OdooProvisioner(client, plan).run().project_id
     project = odoo_addon_db.execute("project.project", "read", [project_id],
                                     ["erp_man_day_budget", "erp_contract_amount", "erp_hours_per_day"])[0]
     assert _exact(project["erp_man_day_budget"]) == plan.man_days
@@ -58,13 +58,13 @@ def test_a_currency_without_cents_refuses_amounts_it_would_round(odoo_addon_db: 
     odd = plan("1001", "Yen ERP")  # 30 % of 1001 is 300.30: Odoo would keep 300
     with pytest.raises(ConnectorError, match=r"Odoo keeps JPY amounts in steps of 1: the payment milestone "
                                              r"'\w+' 300\.30 would be stored as 300"):
-        Provisioner(client, odd).run(dry_run=True)
+        OdooProvisioner(client, odd).run(dry_run=True)
     with pytest.raises(ConnectorError):
-        Provisioner(client, odd).run()
+        OdooProvisioner(client, odd).run()
     assert odoo_addon_db.execute("project.project", "search_count", [["name", "=", "Yen ERP"]]) == 0
 
     whole = plan("1000", "Yen ERP")
-    project_id = Provisioner(client, whole).run().project_id
+    project_id = OdooProvisioner(client, whole).run().project_id
     amounts = {r["key"]: _exact(r["amount"]) for r in odoo_addon_db.execute(
         "erp.payment.milestone", "search_read", [["project_id", "=", project_id]], ["key", "amount"])}
     assert amounts == {r.key: r.values["amount"] for r in whole.by_kind("payment_milestone")}

@@ -18,7 +18,7 @@ from connector.errors import ConnectorError
 from connector.odoo.client import JSON2_FROM_MAJOR, OdooClient
 from connector.odoo.doctor import run_doctor
 from connector.odoo.install import install_addon
-from connector.odoo.provision import Provisioner
+from connector.odoo.provision import OdooProvisioner
 from connector.plan import ProjectPlan, build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from tests.odoo.harness import OdooDatabase, free_port
@@ -101,7 +101,7 @@ def test_on_19_no_request_goes_to_the_deprecated_endpoints(odoo_database_factory
     client = OdooClient(db.url, db.name, db.login, db.password, session=session)
     assert run_doctor(client).exit_code == 1  # the addon is not installed yet
     install_addon(client, load_playbook(DEFAULT_PLAYBOOK))
-    Provisioner(client, plan_for("No legacy endpoints", "small")).run()
+    OdooProvisioner(client, plan_for("No legacy endpoints", "small")).run()
     assert run_doctor(client).exit_code == 0
     wrong_db = OdooClient(db.url, "no_such_db", db.login, db.password, session=session)
     assert [c.name for c in run_doctor(wrong_db).checks if c.status == "fail"] == ["database"]
@@ -150,12 +150,12 @@ def test_install_then_rerun_changes_nothing(odoo_database_factory: Callable[...,
 # -- provision ------------------------------------------------------------------------------------------
 def test_provision_is_idempotent(odoo_addon_db: OdooDatabase) -> None:
     plan = plan_for("Idem ERP")
-    first = Provisioner(client_for(odoo_addon_db), plan, customer="Idem Ltd").run()
+    first = OdooProvisioner(client_for(odoo_addon_db), plan, customer="Idem Ltd").run()
     assert first.created == plan.counts()
     after_first = state(odoo_addon_db, first.project_id or 0)
     assert after_first["erp.signoff"] == plan.counts()["gate"] and after_first["unlinked phases"] == 0
     assert after_first["tasks without phase"] == 0
-    second = Provisioner(client_for(odoo_addon_db), plan, customer="Idem Ltd").run()
+    second = OdooProvisioner(client_for(odoo_addon_db), plan, customer="Idem Ltd").run()
     assert sum(second.created.values()) == 0 and second.linked == 0
     assert state(odoo_addon_db, first.project_id or 0) == after_first
     partners = odoo_addon_db.execute("res.partner", "search_count", [["name", "=", "Idem Ltd"]])
@@ -165,7 +165,7 @@ def test_provision_is_idempotent(odoo_addon_db: OdooDatabase) -> None:
 def test_newer_playbook_adds_only_new_items_and_keeps_user_edits(odoo_addon_db: OdooDatabase,
                                                                   tmp_path: Path) -> None:
     old = plan_for("Change ERP", playbook=load_playbook(MINI))
-    result = Provisioner(client_for(odoo_addon_db), old).run()
+    result = OdooProvisioner(client_for(odoo_addon_db), old).run()
     task = odoo_addon_db.execute("project.task", "search_read", [["project_id", "=", result.project_id],
                                                                  ["erp_item_key", "=", "kickoff_meeting"]], ["id"])
     odoo_addon_db.execute("project.task", "write", [task[0]["id"]], {"name": "Kickoff on site, 3 June"})
@@ -175,7 +175,7 @@ def test_newer_playbook_adds_only_new_items_and_keeps_user_edits(odoo_addon_db: 
         "      - {key: review_solution, role: consultant, name: {zh_TW: 審閱, zh_CN: 审阅, en: Review it}}\n"
         "      - {key: write_solution,"), encoding="utf-8")
     before = state(odoo_addon_db, result.project_id or 0)
-    again = Provisioner(client_for(odoo_addon_db), plan_for("Change ERP", playbook=load_playbook(newer))).run()
+    again = OdooProvisioner(client_for(odoo_addon_db), plan_for("Change ERP", playbook=load_playbook(newer))).run()
     assert again.created["checklist_item"] == 1 and sum(again.created.values()) == 1
     after = state(odoo_addon_db, result.project_id or 0)
     assert after["tasks"] == before["tasks"] + 1
@@ -186,7 +186,7 @@ def test_newer_playbook_adds_only_new_items_and_keeps_user_edits(odoo_addon_db: 
 @pytest.mark.parametrize("fail_at", [2, 4, 6])
 def test_killed_halfway_then_rerun_equals_a_clean_run(odoo_addon_db: OdooDatabase, monkeypatch: pytest.MonkeyPatch,
                                                       fail_at: int) -> None:
-    clean = Provisioner(client_for(odoo_addon_db), plan_for(f"Clean {fail_at}")).run()
+    clean = OdooProvisioner(client_for(odoo_addon_db), plan_for(f"Clean {fail_at}")).run()
     loads = {"n": 0}
     real_execute = OdooClient.execute
 
@@ -200,33 +200,33 @@ def test_killed_halfway_then_rerun_equals_a_clean_run(odoo_addon_db: OdooDatabas
     monkeypatch.setattr(OdooClient, "execute", dying)
     plan = plan_for(f"Killed {fail_at}")
     with pytest.raises(ConnectorError, match="simulated"):
-        Provisioner(client_for(odoo_addon_db), plan).run()
+        OdooProvisioner(client_for(odoo_addon_db), plan).run()
     monkeypatch.setattr(OdooClient, "execute", real_execute)
-    resumed = Provisioner(client_for(odoo_addon_db), plan).run()
+    resumed = OdooProvisioner(client_for(odoo_addon_db), plan).run()
     assert resumed.created[next(k for k, v in resumed.created.items() if v)] > 0
     assert state(odoo_addon_db, resumed.project_id or 0) == state(odoo_addon_db, clean.project_id or 0)
-    assert sum(Provisioner(client_for(odoo_addon_db), plan).run().created.values()) == 0
+    assert sum(OdooProvisioner(client_for(odoo_addon_db), plan).run().created.values()) == 0
 
 
 def test_plain_odoo_fallback(odoo_db: OdooDatabase) -> None:
     plan = plan_for("Plain ERP")
-    result = Provisioner(client_for(odoo_db), plan).run()
+    result = OdooProvisioner(client_for(odoo_db), plan).run()
     assert result.mode == "plain" and result.skipped["payment_milestone"] == plan.counts()["payment_milestone"]
     assert any("payment milestones" in n for n in result.unrepresented)
     counts = state(odoo_db, result.project_id or 0, addon=False)
     items = plan.counts()["deliverable"] + plan.counts()["checklist_item"]
     assert counts == {"tasks": plan.counts()["phase"] + items, "stages": plan.counts()["phase"],
                       "milestones": plan.counts()["gate"]}
-    again = Provisioner(client_for(odoo_db), plan).run()
+    again = OdooProvisioner(client_for(odoo_db), plan).run()
     assert sum(again.created.values()) == 0 and state(odoo_db, result.project_id or 0, addon=False) == counts
 
 
 def test_rpc_calls_are_few_and_independent_of_project_size(odoo_addon_db: OdooDatabase) -> None:
-    small = Provisioner(client_for(odoo_addon_db), plan_for("Calls S", "small")).run()
-    large = Provisioner(client_for(odoo_addon_db), plan_for("Calls L", "large")).run()
+    small = OdooProvisioner(client_for(odoo_addon_db), plan_for("Calls S", "small")).run()
+    large = OdooProvisioner(client_for(odoo_addon_db), plan_for("Calls L", "large")).run()
     assert sum(large.created.values()) > sum(small.created.values())
     assert small.rpc_calls == large.rpc_calls <= 25
-    rerun = Provisioner(client_for(odoo_addon_db), plan_for("Calls L", "large")).run()
+    rerun = OdooProvisioner(client_for(odoo_addon_db), plan_for("Calls L", "large")).run()
     assert rerun.rpc_calls <= 12
 
 

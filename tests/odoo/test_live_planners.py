@@ -13,7 +13,7 @@ import pytest
 
 from connector.odoo.client import OdooClient
 from connector.odoo.install import install_addon
-from connector.odoo.provision import Provisioner
+from connector.odoo.provision import OdooProvisioner
 from connector.plan import build_plan
 from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
 from connector.playbook.model import SIZES
@@ -81,7 +81,7 @@ def test_apply_playbook_plans_what_provisioning_plans(loaded: tuple[OdooDatabase
     plan = build_plan(PLAYBOOK, size=size, industry=industry, man_days=man_days, contract_amount=amount,
                       project_name=f"Provisioned {size} {industry}")
     client = OdooClient(db.url, db.name, db.login, db.password)
-    provisioned = planned(db, Provisioner(client, plan).run().project_id or 0)
+    provisioned = planned(db, OdooProvisioner(client, plan).run().project_id or 0)
     applied = planned(db, apply_playbook(db, playbook_id, f"Applied {size} {industry}", size, industry,
                                          man_days, amount))
 

@@ -18,11 +18,9 @@ WEEK = ["--week", "2026-W48", "--as-of", "2026-11-27"]
 
 
 @pytest.fixture(autouse=True)
-def fake_odoo(monkeypatch: pytest.MonkeyPatch) -> FakeOdoo:
-    import cli.report_cmds
-
+def fake_odoo(services: Any) -> FakeOdoo:
     odoo = FakeOdoo(acme_records())
-    monkeypatch.setattr(cli.report_cmds, "connect_odoo", lambda settings: odoo)
+    services(odoo=lambda settings: odoo)
     return odoo
 
 
@@ -109,14 +107,13 @@ def _jira_config(tmp_path: Path, *, jira: bool = True, state: Path | None = None
 
 
 @pytest.fixture
-def jira_adapter(monkeypatch: pytest.MonkeyPatch) -> Any:
+def jira_adapter(services: Any) -> Any:
     import requests
 
-    import cli.report_cmds
     from connector.jira.adapter import JiraAdapter
 
     adapter = JiraAdapter(requests.Session(), "https://jira.example.test", sleep=lambda _: None)
-    monkeypatch.setattr(cli.report_cmds, "connect_jira", lambda settings: adapter)
+    services(jira=lambda settings: adapter)
     return adapter
 
 

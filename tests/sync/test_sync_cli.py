@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from cli.app import connect_jira
 from cli.main import cli
-from connector.jira.adapter import JiraAdapter
 from tests.sync.conftest import World
 from tests.sync.fakes import TOKEN, make_adapter
 
 HOUR = 3600
-REAL_JIRA_FROM_SETTINGS = JiraAdapter.__dict__["from_settings"]
 
 
 @pytest.fixture
-def config(world: World, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def config(world: World, runner: CliRunner, tmp_path: Path, services: Any) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(f"""
 [odoo]
@@ -48,8 +48,7 @@ odoo_project = "Local only"
 code = "ghost"
 odoo_project = "Nowhere"
 """)
-    monkeypatch.setattr("connector.odoo.client.OdooClient.from_settings", lambda settings: world.odoo)
-    monkeypatch.setattr("connector.jira.adapter.JiraAdapter.from_settings", lambda settings: make_adapter())
+    services(odoo=lambda settings: world.odoo, jira=lambda settings: make_adapter())
     return path
 
 
@@ -90,9 +89,9 @@ def test_unknown_project_and_bad_since_are_clear_errors(runner: CliRunner, confi
 
 
 def test_without_jira_settings_the_odoo_only_project_still_syncs(world: World, runner: CliRunner, config: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                 services: Any) -> None:
     # the real JiraAdapter.from_settings, with the Jira URL missing
-    monkeypatch.setattr("connector.jira.adapter.JiraAdapter.from_settings", REAL_JIRA_FROM_SETTINGS)
+    services(jira=connect_jira)
     config.write_text(config.read_text().replace('url = "https://jira.example.test"', ""))
     result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--project", "local", "--json"])
     assert result.exit_code == 1, result.output
