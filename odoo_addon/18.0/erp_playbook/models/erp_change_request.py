@@ -30,6 +30,7 @@ class ErpChangeRequest(models.Model):
     man_days = fields.Float(string="Estimate (man-days)", tracking=True, required=True)
     state = fields.Selection(
         [("draft", "Waiting for Signature"), ("signed", "Signed"), ("refused", "Refused")],
+        string="Status",
         default="draft",
         required=True,
         tracking=True,
