@@ -90,6 +90,19 @@ class Deliverable(Scoped):
     kind: Literal["phase_plan", "phase_summary", "document"]
 
 
+class AcceptanceClock(BaseModel):
+    """Lesson 23: the gate is due ``live_days`` of live running plus ``grace_days`` after gate ``starts`` is signed.
+
+    Past that date the gate, and every payment tied to it, is late by the days since (a high risk).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts: Key = Field(description="the gate whose signature starts the clock (go-live)")
+    live_days: int = Field(default=30, ge=1, description="days of live running before acceptance")
+    grace_days: int = Field(default=0, ge=0, description="days to clear leftovers and sign after the live month")
+
+
 class Gate(Scoped):
     """A sign-off. ``hard`` gates are enforced: ``blocks`` names the phase that cannot start before it is signed."""
 
@@ -97,6 +110,8 @@ class Gate(Scoped):
     document: Text
     hard: bool = False
     blocks: Key | None = None
+    acceptance_clock: AcceptanceClock | None = None
+    needs_key_user: bool = Field(default=False, description="refused until the project names a key user (lesson 18)")
 
     @model_validator(mode="after")
     def _hard_gates_block_something(self) -> Gate:
@@ -258,6 +273,12 @@ def consistency_problems(pb: Playbook) -> list[str]:
                     )
             if gate.hard and (gate.sizes or gate.industries):
                 problems.append(f"{base}.gates[{g}]: a hard gate applies to every project (no sizes/industries)")
+
+    for p, phase in enumerate(pb.phases):
+        for g, gate in enumerate(phase.gates):
+            clock = gate.acceptance_clock
+            if clock is not None and (clock.starts not in gate_keys or clock.starts == gate.key):
+                problems.append(f"phases[{p}].gates[{g}].acceptance_clock.starts: unknown gate {clock.starts!r}")
 
     pay_total = sum((m.percent for m in pb.payment_milestones), Decimal(0))
     if pay_total != 100:

@@ -213,7 +213,7 @@ def payment_rows(snap: ProjectSnapshot, names: Names) -> list[PaymentRow]:
 
 
 def figures(snap: ProjectSnapshot, gates: list[GateRow], payments: list[PaymentRow]) -> Figures:
-    budget = snap.project.man_day_budget
+    budget = snap.budget_man_days
     paid = sum(p.paid for p in payments)
     return Figures(
         budget=budget, spent=snap.spent_man_days, remaining=snap.remaining_man_days, signed=snap.signed_man_days,
@@ -249,12 +249,20 @@ def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], p
             add("burn_ahead", "medium", row.key, row.key, phase=row.name, remaining=days(row.remaining),
                 work_left=days(row.work_left), progress=f"{row.progress:.0f}")
     work_left = sum(r.work_left for r in phases)
-    budget = snap.project.man_day_budget
+    budget = snap.budget_man_days
     shortfall = work_left - snap.remaining_man_days
     if budget > 0 and shortfall > EPSILON_DAYS:
         # A few days short early on is a watch item; a tenth of the budget short is an executive's problem.
         severity: Severity = "high" if shortfall >= SHORTFALL_HIGH * budget else "medium"
         add("project_short", severity, None, None, remaining=days(snap.remaining_man_days), work_left=days(work_left))
+
+    # Lesson 23: one month live, then accept and collect at once; "if we delay a month, they assume another".
+    for gate_snap in snap.live_gates():
+        if gate_snap.days_late > 0 and gate_snap.acceptance_due is not None:
+            row = next((g for g in gates if g.key == gate_snap.key), None)
+            add("acceptance_late", "high", gate_snap.key, row.phase_key if row else None,
+                gate=row.name if row else gate_snap.name, days=gate_snap.days_late,
+                date=gate_snap.acceptance_due.isoformat())
 
     for gate in gates:
         if gate.hard and gate.status in ("overdue", "rejected") and gate.blocks_phase_name:
@@ -263,8 +271,12 @@ def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], p
         elif gate.state == "requested" and gate.status == "overdue" and gate.waiting_days is not None:
             add("gate_waiting", "medium", gate.key, gate.phase_key, gate=gate.name, days=gate.waiting_days)
 
+    late_keys = {p.key for p in snap.payments if p.acceptance_late}
     for pay in payments:
-        if pay.status == "overdue":
+        if pay.status == "overdue" and pay.key in late_keys:
+            add("payment_acceptance_late", "high", pay.key, None, payment=pay.name, amount=money(pay.outstanding),
+                days=pay.days_overdue, gate=pay.gate_name or "")
+        elif pay.status == "overdue":
             add("payment_overdue", "high", pay.key, None, payment=pay.name, amount=money(pay.outstanding),
                 days=pay.days_overdue)
         elif pay.status in ("due", "partial") and not pay.invoice:
@@ -278,6 +290,12 @@ def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], p
         unconfirmed = row.spent - row.signed
         if row.state == "done" and unconfirmed > EPSILON_DAYS:
             add("log_unconfirmed", "medium", row.key, row.key, phase=row.name, days=days(unconfirmed))
+
+    unfunded = snap.unfunded()
+    if unfunded:
+        # Lesson 12: work on scope the customer has not signed for is not paid for.
+        add("unfunded_scope", "high", None, None, days=days(sum(c.spent_man_days for c in unfunded)),
+            requests=", ".join(c.name for c in unfunded))
 
     undecided = [i for i in snap.register_items if not i.closed and i.disposition is None and i.kind == "requirement"]
     if undecided:

@@ -257,6 +257,22 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
                           "unknown.",
                           "無法讀取 Jira {jira} 的同步狀態（{error}）：數據是否最新不明。",
                           "无法读取 Jira {jira} 的同步状态（{error}）：数据是否最新不明。"),
+    "risk.acceptance_late": ("“{gate}” was due on {date} (one month live plus grace) and is {days} days late: "
+                             "accept now and collect.",
+                             "「{gate}」應於 {date} 簽署（上線一個月加寬限），已延遲 {days} 天：請立即驗收並收款。",
+                             "“{gate}”应于 {date} 签署（上线一个月加宽限），已延迟 {days} 天：请立即验收并回款。"),
+    "risk.payment_acceptance_late": ("{payment}: {amount} is {days} days late because “{gate}” is not signed.",
+                                     "{payment}：{amount} 因「{gate}」未簽署已延遲 {days} 天。",
+                                     "{payment}：{amount} 因“{gate}”未签署已延迟 {days} 天。"),
+    "risk.unfunded_scope": ("{days} man-days logged on change requests the customer has not signed: {requests}.",
+                            "已在客戶尚未簽署的變更需求上投入 {days} 人天：{requests}。",
+                            "已在客户尚未签字的变更需求上投入 {days} 人天：{requests}。"),
+    "sec.acceptance_criteria": ("Acceptance criteria agreed at kickoff", "啟動會議定的驗收標準",
+                                "启动会议定的验收标准"),
+    "unfunded_note": ("{days} man-days of this phase were logged on change requests the customer has not signed "
+                      "({requests}): they are not part of the budget above.",
+                      "本階段有 {days} 人天投入在客戶尚未簽署的變更需求（{requests}），不計入上述預算。",
+                      "本阶段有 {days} 人天投入在客户尚未签字的变更需求（{requests}），不计入上述预算。"),
     "risk.requirements_undecided": ("Open requirements without a disposition: {count}.",
                                     "{count} 項未結需求尚未決定處理方式。", "{count} 项未关闭需求尚未确定处理方式。"),
 }

@@ -19,6 +19,7 @@ from connector.odoo.records import XMLID_MODULE, OdooExecutor, m2o_id, project_x
 from connector.playbook.model import Playbook
 from connector.reports.register import register_from_tags
 from connector.reports.snapshot import (
+    ChangeRequestSnap,
     GateSnap,
     PaymentSnap,
     PhaseSnap,
@@ -101,7 +102,7 @@ class OdooReportSource:
             "project.project", "read", [project_id],
             fields=["name", "partner_id", "company_id", "user_id", "erp_playbook_id", "erp_size", "erp_industry",
                     "erp_man_day_budget", "erp_hours_per_day", "erp_contract_amount", "currency_id",
-                    "date_start", "date"],
+                    "date_start", "date", "erp_contract_date", "erp_acceptance_criteria"],
         )[0]
         return ProjectInfo(
             id=project_id, name=row["name"], code=code, customer=_name(row["partner_id"]),
@@ -111,6 +112,8 @@ class OdooReportSource:
             hours_per_day=_float(row["erp_hours_per_day"]) or 8.0,
             contract_amount=_float(row["erp_contract_amount"]), currency=_name(row["currency_id"]),
             date_start=_date(row["date_start"]), date_end=_date(row["date"]),
+            contract_date=_date(row.get("erp_contract_date")),
+            acceptance_criteria=_str(row.get("erp_acceptance_criteria")),
         )
 
     # --- the snapshot ---------------------------------------------------------------------------------
@@ -151,7 +154,8 @@ class OdooReportSource:
 
         tasks = self._tasks(project_id)
         return ProjectSnapshot(
-            project=info, as_of=as_of, phases=phases, gates=self._gates(project_id),
+            project=info, as_of=as_of, phases=phases, gates=self._gates(project_id, as_of),
+            change_requests=self._change_requests(project_id, per_day, as_of),
             payments=self._payments(project_id, as_of), tasks=tasks, register_items=self.register_reader(tasks),
             register_source=str(getattr(self.register_reader, "source", "odoo")),
             lines=self._lines(project_id, per_day, as_of, lines_from, lines_to, selected_phase),
@@ -202,11 +206,13 @@ class OdooReportSource:
             return {}
         return {row["id"]: row["name"] for row in self.odoo.execute(model, "read", list(ids), fields=["name"])}
 
-    def _gates(self, project_id: int) -> list[GateSnap]:
+    def _gates(self, project_id: int, as_of: date) -> list[GateSnap]:
+        # The acceptance clock counts late days on the context date, as the payment rule does.
         rows = self.odoo.execute(
             "erp.signoff", "search_read", [["project_id", "=", project_id]],
             fields=["key", "name", "phase_id", "hard", "blocks_phase_id", "state", "document", "date_requested",
-                    "date_signed", "signer_id", "signed_by_name"], order="sequence, id",
+                    "date_signed", "signer_id", "signed_by_name", "date_acceptance_due", "days_late"],
+            order="sequence, id", context={"today": as_of.isoformat()},
         )
         return [
             GateSnap(
@@ -215,6 +221,7 @@ class OdooReportSource:
                 blocks_phase_id=m2o_id(row["blocks_phase_id"]), state=row["state"], document=_str(row["document"]),
                 date_requested=_date(row["date_requested"]), date_signed=_date(row["date_signed"]),
                 signer=_str(row["signed_by_name"]) or _name(row["signer_id"]),
+                acceptance_due=_date(row.get("date_acceptance_due")), days_late=int(row.get("days_late") or 0),
             )
             for row in rows
         ]
@@ -224,7 +231,8 @@ class OdooReportSource:
         rows = self.odoo.execute(
             "erp.payment.milestone", "search_read", [["project_id", "=", project_id]],
             fields=["key", "name", "percent", "amount", "signoff_id", "invoice_id", "payment_state",
-                    "amount_residual", "date_due", "grace_days", "delay_days", "collection_status", "days_overdue"],
+                    "amount_residual", "date_due", "grace_days", "delay_days", "collection_status", "days_overdue",
+                    "acceptance_late"],
             order="sequence, id", context={"today": as_of.isoformat()},
         )
         return [
@@ -235,8 +243,26 @@ class OdooReportSource:
                 amount_residual=_float(row["amount_residual"]) if row["invoice_id"] else None,
                 date_due=_date(row["date_due"]), grace_days=int(row["grace_days"] or 0),
                 delay_days=int(row["delay_days"] or 0), collection_status=row["collection_status"] or "not_due",
-                days_overdue=int(row["days_overdue"] or 0),
+                days_overdue=int(row["days_overdue"] or 0), acceptance_late=bool(row.get("acceptance_late")),
             )
+            for row in rows
+        ]
+
+    def _change_requests(self, project_id: int, per_day: float, as_of: date) -> list[ChangeRequestSnap]:
+        rows = self.odoo.execute("erp.change.request", "search_read", [["project_id", "=", project_id]],
+                                 fields=["name", "state", "man_days", "phase_id"], order="id")
+        if not rows:
+            return []
+        groups = self.odoo.execute(
+            "account.analytic.line", "read_group",
+            [["project_id", "=", project_id], ["date", "<=", as_of.isoformat()],
+             ["erp_change_request_id", "!=", False]],
+            ["unit_amount:sum"], ["erp_change_request_id"], lazy=False,
+        )
+        hours = {m2o_id(g["erp_change_request_id"]): _float(g["unit_amount"]) for g in groups}
+        return [
+            ChangeRequestSnap(id=row["id"], name=row["name"], state=row["state"], man_days=_float(row["man_days"]),
+                              phase_id=m2o_id(row["phase_id"]), spent_man_days=hours.get(row["id"], 0.0) / per_day)
             for row in rows
         ]
 

@@ -99,6 +99,8 @@ class PhaseReport(_Model):
     register_total: int
     risks: list[an.Risk]
     sync: SyncStatus | None = None
+    acceptance_criteria: str | None = None
+    unfunded: list[tuple[str, float]] = []
 
 
 def build_phase_report(snap: ProjectSnapshot, playbook: Playbook | None, phase_ref: str, kind: PhaseDocKind,
@@ -149,13 +151,23 @@ def build_phase_report(snap: ProjectSnapshot, playbook: Playbook | None, phase_r
         gate_roles={k: v for k, v in roles.items() if k in gate_keys},
         gate_documents={k: v for k, v in documents.items() if k in gate_keys}, payments=own_payments,
         phase_days=ManDays(budget=row.budget, logged=row.spent, confirmed=row.signed),
-        project_days=ManDays(budget=snap.project.man_day_budget, logged=snap.spent_man_days,
+        project_days=ManDays(budget=snap.budget_man_days, logged=snap.spent_man_days,
                              confirmed=snap.signed_man_days),
         log=log, next_phase=later[0] if later else None,
         register_open=sum(1 for i in register if not i.closed), register_total=len(register),
         risks=[r for r in an.risks(snap, rows, gates, pay_rows, lang) if r.phase_key == phase_snap.key],
         sync=snap.sync,
+        acceptance_criteria=snap.project.acceptance_criteria if _is_acceptance(phase_snap.key, playbook) else None,
+        unfunded=[(c.name, c.spent_man_days) for c in snap.unfunded(phase_snap.id)],
     )
+
+
+def _is_acceptance(phase_key: str, playbook: Playbook | None) -> bool:
+    """The acceptance phase: the one whose gate runs the acceptance clock (lesson 23); without a playbook, by key."""
+    if playbook is None:
+        return phase_key == "acceptance"
+    return any(gate.acceptance_clock for gate in playbook.phase(phase_key).gates) if any(
+        p.key == phase_key for p in playbook.phases) else False
 
 
 def _work(task: str | None, description: str) -> str:
@@ -314,6 +326,9 @@ def _confirmation_sections(rep: PhaseReport) -> list[Section]:
     confirmation: list = [Paragraph(statement), _man_days_table(rep, confirmed_basis=True)]
     if ph.unconfirmed > an.EPSILON_DAYS:
         confirmation.append(Paragraph(t(lang, "unconfirmed_note", days=fmt_days(ph.unconfirmed)), "warn"))
+    if rep.unfunded:
+        confirmation.append(Paragraph(t(lang, "unfunded_note", days=fmt_days(sum(d for _n, d in rep.unfunded)),
+                                        requests=", ".join(n for n, _d in rep.unfunded)), "bad"))
     rows = [[Cell(fmt_date(r.date)), Cell(r.employee), Cell(r.work), Cell(fmt_days(r.hours)),
              Cell(fmt_days(r.man_days)), Cell(fmt_date(r.confirmed_date))] for r in rep.log]
     total = [Cell(t(lang, "col.total")), Cell(""), Cell(""), Cell(fmt_days(sum(r.hours for r in rep.log))),
@@ -324,6 +339,9 @@ def _confirmation_sections(rep: PhaseReport) -> list[Section]:
                 rows, total=total if rows else None, empty=t(lang, "no_log"))
     deliverables = [i for i in rep.items if i.item_type == "deliverable"]
     sections = [Section(t(lang, "sec.confirmation"), confirmation), Section(t(lang, "sec.log"), [log])]
+    if rep.acceptance_criteria:
+        # Lesson 2: what the customer accepts against was agreed at kickoff; the certificate quotes it.
+        sections.insert(0, Section(t(lang, "sec.acceptance_criteria"), [Paragraph(rep.acceptance_criteria)]))
     if deliverables:
         sections.append(Section(t(lang, "sec.deliverables"), [_items_table(rep, "deliverable")]))
     sep = t(lang, "label_sep")

@@ -40,6 +40,8 @@ class ProjectInfo(_Model):
     currency: str | None = None
     date_start: date | None = None
     date_end: date | None = None
+    contract_date: date | None = None
+    acceptance_criteria: str | None = Field(default=None, description="printed on the acceptance certificate")
 
 
 class PhaseSnap(_Model):
@@ -98,6 +100,9 @@ class GateSnap(_Model):
     date_requested: date | None = None
     date_signed: date | None = None
     signer: str | None = None
+    # Lesson 23, the addon's acceptance clock on the report date: due one month live + grace after go-live.
+    acceptance_due: date | None = None
+    days_late: int = 0
 
 
 class PaymentSnap(_Model):
@@ -116,6 +121,7 @@ class PaymentSnap(_Model):
     # The addon's payment rule (erp.payment.milestone), read with the report date as Odoo's context date.
     collection_status: Literal["not_due", "invoiced", "paid", "overdue"] = "not_due"
     days_overdue: int = 0
+    acceptance_late: bool = Field(default=False, description="overdue because its gate is past its acceptance clock")
 
     @property
     def settled(self) -> bool:
@@ -150,6 +156,21 @@ class RegisterItem(_Model):
     created: date | None = None
 
 
+class ChangeRequestSnap(_Model):
+    """Lesson 12: scope raised after the requirements report; its days count only once the customer signed."""
+
+    id: int
+    name: str
+    state: str = "draft"  # draft (waiting for the customer's signature) / signed / refused
+    man_days: float = 0.0
+    phase_id: int | None = None
+    spent_man_days: float = Field(default=0.0, description="logged on its tasks up to the report date")
+
+    @property
+    def funded(self) -> bool:
+        return self.state == "signed"
+
+
 class ProjectSnapshot(_Model):
     """One project as of ``as_of``. Man-days count timesheet lines dated on or before ``as_of``."""
 
@@ -160,6 +181,7 @@ class ProjectSnapshot(_Model):
     payments: list[PaymentSnap] = Field(default_factory=list)
     tasks: list[TaskSnap] = Field(default_factory=list)
     register_items: list[RegisterItem] = Field(default_factory=list)
+    change_requests: list[ChangeRequestSnap] = Field(default_factory=list)
     lines: list[TimesheetLine] = Field(default_factory=list, description="the lines the report lists, see lines_*")
     lines_from: date | None = None
     lines_to: date | None = None
@@ -179,8 +201,18 @@ class ProjectSnapshot(_Model):
         return sum(p.signed_man_days for p in self.phases) + self.unphased_signed_man_days
 
     @property
+    def budget_man_days(self) -> float:
+        """The contracted man-days plus the change requests the customer signed (lesson 12)."""
+        return self.project.man_day_budget + sum(c.man_days for c in self.change_requests if c.funded)
+
+    @property
     def remaining_man_days(self) -> float:
-        return self.project.man_day_budget - self.spent_man_days
+        return self.budget_man_days - self.spent_man_days
+
+    def unfunded(self, phase_id: int | None = None) -> list[ChangeRequestSnap]:
+        """Change requests not signed (yet) with time logged on them, of one phase or of the whole project."""
+        return [c for c in self.change_requests if not c.funded and c.spent_man_days > 0
+                and (phase_id is None or c.phase_id == phase_id)]
 
     def phase_by_id(self, phase_id: int | None) -> PhaseSnap | None:
         return next((p for p in self.phases if p.id == phase_id), None)

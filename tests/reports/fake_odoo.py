@@ -64,7 +64,8 @@ class FakeOdoo:
         if method == "search":
             return [r["id"] for r in self._rows(model, args[0])]
         if method == "search_read":
-            if model == "erp.payment.milestone":  # its computed status is for one date: the source must ask for it
+            # Their computed status (payment rule, acceptance clock) is for one date: the source must ask for it.
+            if model in ("erp.payment.milestone", "erp.signoff"):
                 assert (kwargs.get("context") or {}).get("today") == PAYMENTS_AS_OF, kwargs
             rows = self._rows(model, args[0])
             limit = kwargs.get("limit")

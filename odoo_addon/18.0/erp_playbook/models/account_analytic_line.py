@@ -18,6 +18,9 @@ class AccountAnalyticLine(models.Model):
     )
     erp_confirmed_date = fields.Date(string="Confirmation Date", copy=False)
     erp_jira_worklog_id = fields.Char(string="Jira Worklog", copy=False, index=True, help="Set by the nightly sync.")
+    erp_change_request_id = fields.Many2one(
+        related="task_id.erp_change_request_id", store=True, index=True, string="Change Request"
+    )
 
     if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
         _erp_jira_worklog_uniq = models.Constraint("UNIQUE (erp_jira_worklog_id)", "This Jira worklog is already recorded on another timesheet line.")

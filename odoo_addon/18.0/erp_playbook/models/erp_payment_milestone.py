@@ -50,7 +50,9 @@ class ErpPaymentMilestone(models.Model):
     )
     signoff_state = fields.Selection(related="signoff_id.state", string="Sign-off Status")
     date_trigger = fields.Date(
-        compute="_compute_dates", store=True, help="When the gate was signed (or the invoice date without a gate)."
+        compute="_compute_dates",
+        store=True,
+        help="When the gate was signed; without a gate, the project's contract date (else the invoice date).",
     )
     invoice_id = fields.Many2one(
         "account.move",
@@ -69,6 +71,11 @@ class ErpPaymentMilestone(models.Model):
     date_due = fields.Date(compute="_compute_dates", store=True, readonly=False, tracking=True)
     days_overdue = fields.Integer(compute="_compute_overdue")
     is_overdue = fields.Boolean(string="Overdue", compute="_compute_overdue", search="_search_is_overdue")
+    acceptance_late = fields.Boolean(
+        compute="_compute_overdue",
+        help="Its sign-off is past its acceptance clock (one month live plus grace) and not signed: the payment "
+        "counts as overdue from the day it would have fallen due.",
+    )
     collection_status = fields.Selection(
         COLLECTION_STATUSES,
         compute="_compute_overdue",
@@ -87,21 +94,37 @@ class ErpPaymentMilestone(models.Model):
             if milestone.percent:
                 milestone.amount = milestone.project_id.erp_contract_amount * milestone.percent / 100.0
 
-    @api.depends("signoff_id", "signoff_id.state", "signoff_id.date_signed", "invoice_id.invoice_date", "delay_days")
+    @api.depends(
+        "signoff_id",
+        "signoff_id.state",
+        "signoff_id.date_signed",
+        "invoice_id.invoice_date",
+        "delay_days",
+        "project_id.erp_contract_date",
+    )
     def _compute_dates(self):
         for milestone in self:
             if milestone.signoff_id:
                 signed = milestone.signoff_id.state == "signed"
                 trigger = milestone.signoff_id.date_signed if signed else False
             else:
-                trigger = milestone.invoice_id.invoice_date
+                # Lesson 23: the contract payment is due on the contract, not on an invoice nobody issued.
+                trigger = milestone.project_id.erp_contract_date or milestone.invoice_id.invoice_date
             milestone.date_trigger = trigger
             milestone.date_due = trigger + timedelta(days=milestone.delay_days) if trigger else False
 
     def _is_settled(self):
         return bool(self.invoice_id) and self.invoice_id.payment_state in SETTLED_PAYMENT_STATES
 
-    @api.depends("date_due", "grace_days", "invoice_id.payment_state")
+    def _acceptance_late_days(self, today):
+        """Days past the date this payment would have fallen due had its gate been signed on its clock (lesson 23)."""
+        signoff = self.signoff_id
+        if not signoff or signoff.state in ("signed", "superseded") or self._is_settled():
+            return 0
+        due = signoff._erp_acceptance_due()
+        return (today - (due + timedelta(days=self.delay_days))).days if due else 0
+
+    @api.depends("date_due", "grace_days", "invoice_id.payment_state", "signoff_id.state")
     @api.depends_context("today")
     def _compute_overdue(self):
         today = fields.Date.to_date(self.env.context.get("today")) or fields.Date.context_today(self)
@@ -109,6 +132,9 @@ class ErpPaymentMilestone(models.Model):
             days = 0
             if milestone.date_due and not milestone._is_settled():
                 days = (today - (milestone.date_due + timedelta(days=milestone.grace_days))).days
+            late = milestone._acceptance_late_days(today)
+            milestone.acceptance_late = late > 0
+            days = max(days, late)
             milestone.days_overdue = max(days, 0)
             milestone.is_overdue = days > 0
             if days > 0:
@@ -124,7 +150,9 @@ class ErpPaymentMilestone(models.Model):
         # Candidates are cut down in SQL (a due date, not settled); the date arithmetic is per record.
         candidates = self.search(
             [
+                "|",
                 ("date_due", "!=", False),
+                ("signoff_id.state", "not in", ("signed", "superseded")),
                 "|",
                 ("invoice_id", "=", False),
                 ("invoice_id.payment_state", "not in", SETTLED_PAYMENT_STATES),
@@ -134,16 +162,44 @@ class ErpPaymentMilestone(models.Model):
         wanted = value if operator == "=" else not value
         return [("id", "in" if wanted else "not in", overdue_ids)]
 
+    def _erp_invoice_problem(self):
+        """Why no invoice can be made for this milestone, or None."""
+        if self.invoice_id:
+            return self.env._("'%s' already has an invoice.", self.name)
+        if not self.project_id.partner_id:
+            return self.env._("Set the customer on project '%s' first.", self.project_id.name)
+        if not self.amount:
+            return self.env._("'%s' has no amount: set the contract amount or the amount.", self.name)
+        return None
+
+    def _erp_prepare_draft_invoice(self):
+        """Prepared when its gate is signed, so collection never waits for someone to remember (lesson 23).
+
+        Never a second invoice: a milestone that has one is left alone. What stops it is posted on the milestone
+        instead of refusing the customer's signature.
+        """
+        self.ensure_one()
+        if self.invoice_id:
+            return self.invoice_id
+        problem = self._erp_invoice_problem()
+        if problem:
+            self.message_post(body=self.env._("No draft invoice was prepared: %s", problem))
+            return self.env["account.move"]
+        invoice = self._erp_create_invoice()
+        self.message_post(body=self.env._("Draft invoice prepared on signing: %s", invoice.display_name))
+        return invoice
+
     def action_create_invoice(self):
         """A draft customer invoice for this milestone's amount, linked back to it."""
         self.ensure_one()
-        if self.invoice_id:
-            raise UserError(self.env._("'%s' already has an invoice.", self.name))
-        if not self.project_id.partner_id:
-            raise UserError(self.env._("Set the customer on project '%s' first.", self.project_id.name))
-        if not self.amount:
-            raise UserError(self.env._("'%s' has no amount: set the contract amount or the amount.", self.name))
-        invoice = self.env["account.move"].create(
+        problem = self._erp_invoice_problem()
+        if problem:
+            raise UserError(problem)
+        invoice = self._erp_create_invoice()
+        return {"type": "ir.actions.act_window", "res_model": "account.move", "res_id": invoice.id, "view_mode": "form"}
+
+    def _erp_create_invoice(self):
+        invoice = self.env["account.move"].with_company(self.project_id.company_id).create(
             {
                 "move_type": "out_invoice",
                 "partner_id": self.project_id.partner_id.id,
@@ -156,4 +212,4 @@ class ErpPaymentMilestone(models.Model):
             }
         )
         self.invoice_id = invoice
-        return {"type": "ir.actions.act_window", "res_model": "account.move", "res_id": invoice.id, "view_mode": "form"}
+        return invoice

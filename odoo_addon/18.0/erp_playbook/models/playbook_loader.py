@@ -30,6 +30,16 @@ def _number(value):
     return float(value) if value not in (None, "") else 0.0
 
 
+def _clock(clock_data):
+    """A gate's acceptance clock (lesson 23) as template fields; no clock: all empty."""
+    clock_data = clock_data or {}
+    return {
+        "clock_starts_key": clock_data.get("starts") or False,
+        "clock_live_days": int(clock_data.get("live_days") or 0),
+        "clock_grace_days": int(clock_data.get("grace_days") or 0),
+    }
+
+
 class PlaybookLoader:
     """One load: counts what it created, updated and archived."""
 
@@ -90,6 +100,8 @@ class PlaybookLoader:
                         "blocks_phase_id": blocks.id if blocks else False,
                         "sizes": _csv(gate_data.get("sizes")) or False,
                         "industries": _csv(gate_data.get("industries")) or False,
+                        "needs_key_user": bool(gate_data.get("needs_key_user")),
+                        **_clock(gate_data.get("acceptance_clock")),
                     },
                     {"document": gate_data.get("document")},
                 )

@@ -3,8 +3,9 @@
 from collections import Counter
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
+from .erp_change_request import UNFUNDED_STATES
 from .erp_project_phase import man_days_by
 from .plan_split import MAN_DAY_STEP, MONEY_STEP, cents, is_multiple, split
 
@@ -263,3 +264,70 @@ class ProjectProject(models.Model):
 
     def _erp_can_read(self, field):
         return self.env.su or self.env.user.has_groups(field.groups)
+
+    # -- the customer's side: contract date, acceptance criteria, key users, customer PM, change requests --
+    erp_contract_date = fields.Date(
+        string="Contract Date", tracking=True, help="The contract-signing payment falls due on this date."
+    )
+    erp_acceptance_criteria = fields.Text(
+        string="Acceptance Criteria",
+        help="Agreed at kickoff (lesson 2); printed on the acceptance certificate.",
+    )
+    erp_key_user_ids = fields.Many2many(
+        "res.partner",
+        "erp_project_key_user_rel",
+        "project_id",
+        "partner_id",
+        string="Key Users",
+        help="The customer's key users (lesson 18): handover cannot be confirmed without at least one.",
+    )
+    erp_customer_pm_id = fields.Many2one(
+        "res.partner", string="Customer PM", tracking=True, help="The customer's project manager (lesson 34)."
+    )
+    erp_change_request_ids = fields.One2many(
+        "erp.change.request", "project_id", string="Change Requests", groups=INTERNAL
+    )
+    erp_change_man_days = fields.Float(
+        string="Signed Change Requests (man-days)", compute="_compute_erp_changes", groups=INTERNAL
+    )
+    erp_man_day_budget_total = fields.Float(
+        string="Budget with Changes",
+        compute="_compute_erp_changes",
+        groups=INTERNAL,
+        help="Contracted man-days plus the days of change requests the customer signed.",
+    )
+    erp_unfunded_man_days = fields.Float(
+        string="Unfunded Scope (man-days)",
+        compute="_compute_erp_changes",
+        groups=INTERNAL,
+        help="Time logged on change requests the customer has not signed.",
+    )
+
+    @api.constrains("erp_key_user_ids", "erp_customer_pm_id", "partner_id")
+    def _check_erp_customer_contacts(self):
+        for project in self:
+            customer = project.partner_id.commercial_partner_id
+            people = project.erp_key_user_ids | project.erp_customer_pm_id
+            strangers = people.filtered(lambda p, c=customer: p.commercial_partner_id != c)
+            if strangers:
+                raise ValidationError(
+                    self.env._(
+                        "Key users and the customer PM of '%(project)s' must be contacts of its customer "
+                        "(%(customer)s): %(names)s.",
+                        project=project.name,
+                        customer=customer.display_name or "-",
+                        names=", ".join(strangers.mapped("display_name")),
+                    )
+                )
+
+    @api.depends("erp_change_request_ids.state", "erp_change_request_ids.man_days")
+    def _compute_erp_changes(self):
+        CR = self.env["erp.change.request"].sudo()
+        unfunded = man_days_by(
+            self.env, "project_id", self.ids, [("erp_change_request_id.state", "in", UNFUNDED_STATES)]
+        )
+        for project in self:
+            signed = CR.search([("project_id", "=", project.id), ("state", "=", "signed")])
+            project.erp_change_man_days = sum(signed.mapped("man_days"))
+            project.erp_man_day_budget_total = project.erp_man_day_budget + project.erp_change_man_days
+            project.erp_unfunded_man_days = unfunded.get(project.id, 0.0) / (project.erp_hours_per_day or 8.0)

@@ -16,6 +16,14 @@ class ProjectTask(models.Model):
         [("phase_plan", "Phase Plan"), ("phase_summary", "Phase Summary"), ("document", "Document")],
         string="Deliverable Kind",
     )
+    erp_change_request_id = fields.Many2one(
+        "erp.change.request",
+        string="Change Request",
+        ondelete="set null",
+        index=True,
+        domain="[('project_id', '=', project_id)]",
+        help="Work on a change request counts as unfunded until the customer signs it (lesson 12).",
+    )
 
     def write(self, vals):
         if vals.get("stage_id"):

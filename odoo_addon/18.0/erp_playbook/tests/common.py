@@ -40,6 +40,8 @@ class ErpPlaybookCase(TransactionCase):
             }
         )
         cls.project.action_erp_apply_playbook()
+        # Lesson 18: the customer names a key user (the handover gate refuses without one).
+        cls.project.erp_key_user_ids = cls.customer_contact
         cls.phases = {p.key: p for p in cls.project.erp_phase_ids}
         cls.signoffs = {s.key: s for s in cls.project.erp_signoff_ids}
         cls.payments = {m.key: m for m in cls.project.erp_payment_ids}
