@@ -151,7 +151,7 @@ def test_the_sync_and_the_reports_know_every_collection_status_the_addon_compute
     from typing import get_args
 
     from connector.reports.snapshot import PaymentSnap
-    from connector.sync.engine import STATUS_OPTIONS
+    from connector.sync.figures import STATUS_OPTIONS
     from connector.sync.odoo_side import MILESTONE_FIELDS
 
     statuses = addon_constant(addon, "models/erp_payment_milestone.py", "COLLECTION_STATUSES")
