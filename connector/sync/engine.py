@@ -24,17 +24,18 @@ from connector.errors import ConnectorError
 from connector.odoo.records import XMLID_MODULE, m2o_id, project_xmlid
 from connector.settings import ProjectLink
 from connector.sync.authors import Author, EmployeeDirectory
-from connector.sync.figures import NS_INVOICE, PhaseFigures, fmt, invoice_ids, invoice_memory, num, payment
+from connector.sync.figures import NS_INVOICE, PhaseFigures, fmt, invoice_memory, num, payment
 from connector.sync.issues import IssueInfo, IssueMap
 from connector.sync.jira_push import JiraTargets, edits, missing_message
 from connector.sync.jira_side import JiraSide
-from connector.sync.odoo_side import OdooSide
+from connector.sync.odoo_side import CREATE_BATCH, OdooSide
 from connector.sync.ports import JiraPort, OdooPort
 from connector.sync.signed_log import conflict_message, issue_key
 from connector.sync.signoffs import SignoffSync, SignoffWorkflow
 from connector.sync.state import (
     FEEDS,
     NS_CURSOR,
+    NS_PROJECT,
     NS_RUN,
     REBUILDABLE,
     DryRunState,
@@ -90,6 +91,7 @@ class SyncEngine:
         self.signoff_workflow = signoff_workflow
         self.issue_map = IssueMap(self.jira, self.state) if self.jira is not None else None
         self.targets = JiraTargets(self.jira, self.state) if self.jira is not None else None
+        self._pending: dict[str, tuple[_Project, dict[str, Any]]] = {}  # worklog id → (project, line to create)
 
     # ------------------------------------------------------------------------------------------ run
     def run(self, links: list[ProjectLink], *, since: int | None = None, full: bool = False) -> SyncSummary:
@@ -155,7 +157,11 @@ class SyncEngine:
     def _resolve_projects(self, projects: list[_Project]) -> list[_Project]:
         self.progress("Odoo projects", 0, None)
         try:
-            found = self.odoo.projects([p.link for p in projects])
+            known = {k: int(v) for k, v in self.state.get_many(NS_PROJECT, [p.code for p in projects]).items()}
+            found, by_xmlid = self.odoo.projects([p.link for p in projects], known)
+            if by_xmlid != known:
+                self.state.delete(NS_PROJECT, [code for code in known if code not in by_xmlid])
+                self.state.put_many(NS_PROJECT, {k: v for k, v in by_xmlid.items() if known.get(k) != v})
         except ConnectorError as exc:
             for p in projects:
                 p.result.fail(f"reading the Odoo projects failed: {exc.message}")
@@ -240,6 +246,8 @@ class SyncEngine:
         """Worklogs changed since ``since``, page by page; True when the feed was read to its end."""
         assert self.jira is not None
         done = 0
+        self._pending.clear()
+        read_to: int | None = None  # the end of the last page whose worklogs are applied or pending
         try:
             for ids, until in self.jira.changed_pages("updated", since):
                 if not self._live(projects):
@@ -256,9 +264,21 @@ class SyncEngine:
                     for p in self._live(projects):
                         self._apply(p, routed.get(p.code, []), issues, existing, employees)
                     done += len(ids)
-                self._commit_cursors("updated", projects, until, cursors)
+                read_to = until
+                # New lines wait for one large create (Odoo recomputes the man-days once per call); a cursor moves
+                # only past pages whose lines are all in Odoo.
+                if not self._pending or len(self._pending) >= CREATE_BATCH:
+                    self._flush_creates()
+                    self._commit_cursors("updated", projects, until, cursors)
                 self.progress("worklogs", done, None)
+            if self._pending:
+                self._flush_creates()
+                self._commit_cursors("updated", projects, until, cursors)
         except ConnectorError as exc:
+            if self._pending and read_to is not None:  # what was read before the fault is kept
+                self._flush_creates()
+                self._commit_cursors("updated", projects, read_to, cursors)
+            self._pending.clear()
             self._fail_all(projects, "reading changed worklogs", exc)
             return False
         return True
@@ -283,8 +303,8 @@ class SyncEngine:
 
     def _apply(self, p: _Project, worklogs: list[dict[str, Any]], issues: dict[str, IssueInfo],
                existing: dict[str, dict[str, Any]], employees: dict[str, int]) -> None:
-        """Create, update or leave each worklog's timesheet line (``timesheets.plan_lines``): one ``create`` per
-        500 new lines, one ``write`` per distinct change; a line the customer confirmed keeps what was signed."""
+        """Create, update or leave each worklog's timesheet line (``timesheets.plan_lines``): new lines wait for one
+        large ``create``, one ``write`` per distinct change; a line the customer confirmed keeps what was signed."""
         result = p.result
         try:
             if worklogs and not p.phase_tasks:
@@ -298,7 +318,7 @@ class SyncEngine:
             result.fail(f"writing timesheets failed: {exc.message}" + (f" (fix: {exc.hint})" if exc.hint else ""))
 
     def _write_plan(self, p: _Project, plan: LinePlan) -> None:
-        """Writes first, then the new lines (``plan.creates``: the lines this batch adds to Odoo)."""
+        """Writes at once; the new lines (``plan.creates``) join the pending creates (``_flush_creates``)."""
         result = p.result
         result.read += plan.read
         for c in plan.conflicts:
@@ -306,16 +326,33 @@ class SyncEngine:
         if not self.dry_run:
             for line_ids, values in plan.write_batches():
                 self.odoo.write_lines(line_ids, values)
-            if plan.creates:
-                self.odoo.create_lines(plan.creates)
+        for values in plan.creates:  # a worklog met again before its line was created: the later values win
+            self._pending[values["erp_jira_worklog_id"]] = (p, values)
         result.updated += plan.updated
         result.unchanged += plan.unchanged
-        result.created += len(plan.creates)
         for key, n in plan.no_phase.items():
             message = (f"{n} worklog(s) on {key}, which belongs to no phase epic known in Odoo: "
                        "booked on the project without a task")
             log.warning("project %s: %s", p.code, message)
             result.warnings.append(message)
+
+    def _flush_creates(self) -> None:
+        """Create the pending lines: one ``create`` per project (of at most ``CREATE_BATCH`` lines)."""
+        by_project: dict[str, tuple[_Project, list[dict[str, Any]]]] = {}
+        for p, values in self._pending.values():
+            by_project.setdefault(p.code, (p, []))[1].append(values)
+        self._pending.clear()
+        for p, creates in by_project.values():
+            if p.result.failed:
+                continue  # its cursor stays: the next run reads these worklogs again
+            try:
+                if not self.dry_run:
+                    self.odoo.create_lines(creates)
+                p.result.created += len(creates)
+            except ConnectorError as exc:
+                self.directory.forget()  # an employee may have been archived since it was cached
+                p.result.fail(f"writing timesheets failed: {exc.message}"
+                              + (f" (fix: {exc.hint})" if exc.hint else ""))
 
     def _conflict(self, p: _Project, c: Conflict) -> None:
         if c.worklog_id in p.conflicts:  # --full meets a deletion twice: in the feed and in the reconcile
@@ -396,45 +433,37 @@ class SyncEngine:
 
     # ---------------------------------------------------------------------------- figures, payments
     def _read_figures(self, projects: list[_Project]) -> None:
-        """Man-days per phase and project as the addon computes them, and payment status; 3-4 calls in all."""
+        """Man-days per phase and project as the addon computes them, and payment status: one call in all."""
         self.progress("man-days and payments", 0, None)
         by_id = {p.odoo_id: p for p in projects}
         if not by_id:
             return
         try:
-            # Man-days only change with timesheets: without a write this run, the rows read at the start stand.
-            stale = [pid for pid, p in by_id.items() if p.result.changed or p.odoo is None]
-            figures = {pid: p.odoo for pid, p in by_id.items() if pid not in stale and p.odoo is not None}
-            if stale:
-                figures.update(self.odoo.project_figures(stale))
-            phases = self.odoo.phases(list(by_id))
-            milestones = self._milestones(list(by_id))
-            invoices = self.odoo.invoices(invoice_ids(milestones))
+            rows = self._figures(list(by_id))
         except ConnectorError as exc:
             for p in projects:
                 p.result.fail(f"reading man-days and payments failed: {exc.message}")
             return
-        for pid, row in figures.items():
-            r = by_id[pid].result
-            r.budget = num(row.get("erp_man_day_budget"))
-            r.spent = num(row.get("erp_man_days_spent"))
-            r.remaining = num(row.get("erp_man_days_remaining"))
-        for ph in phases:
-            by_id[m2o_id(ph["project_id"]) or 0].result.phases.append(PhaseFigures.of_row(ph))
         seen_invoices = self.state.all(NS_INVOICE)
         remember: dict[str, Any] = {}
         forget: list[str] = []
-        for m in milestones:
-            p = by_id[m2o_id(m["project_id"]) or 0]
-            slot = f"{p.code}:{m['key']}"
-            invoice = invoices.get(m2o_id(m["invoice_id"]) or 0)
-            memory = invoice_memory(slot, m["name"], invoice, seen_invoices.get(slot))
-            if memory.deleted:
-                log.warning("project %s: %s", p.code, memory.deleted)
-                p.result.warnings.append(memory.deleted)
-            remember.update(memory.remember)
-            forget += memory.forget
-            p.result.payments.append(payment(m, invoice))
+        for row in rows:
+            p = by_id[int(row["id"])]
+            r = p.result
+            r.budget = num(row.get("erp_man_day_budget"))
+            r.spent = num(row.get("erp_man_days_spent"))
+            r.remaining = num(row.get("erp_man_days_remaining"))
+            r.phases.extend(PhaseFigures.of_row(ph) for ph in row.get("erp_phase_ids") or [])
+            for m in row.get("erp_payment_ids") or []:
+                slot = f"{p.code}:{m['key']}"
+                invoice = m.get("invoice_id") or None
+                memory = invoice_memory(slot, m["name"], invoice, seen_invoices.get(slot))
+                if memory.deleted:
+                    log.warning("project %s: %s", p.code, memory.deleted)
+                    r.warnings.append(memory.deleted)
+                remember.update(memory.remember)
+                forget += memory.forget
+                r.payments.append(payment(m, invoice))
         self.state.delete(NS_INVOICE, forget)
         self.state.put_many(NS_INVOICE, remember)
         for p in projects:
@@ -442,16 +471,17 @@ class SyncEngine:
                 log.warning("project %s: payment milestone %r is overdue by %d days (%s due)", p.code, pay.name,
                             pay.days_overdue, fmt(pay.amount_residual or pay.amount))
 
-    def _milestones(self, project_ids: list[int]) -> list[dict[str, Any]]:
-        milestones = self.odoo.milestones(project_ids)
+    def _figures(self, project_ids: list[int]) -> list[dict[str, Any]]:
+        rows = self.odoo.figures(project_ids)
         if self.grace_days is None:
-            return milestones
+            return rows
         # [sync] grace_days overrides the playbook's: written to Odoo, so both sides flag the same milestones.
-        differ = [int(m["id"]) for m in milestones if m.get("grace_days") != self.grace_days]
+        differ = [int(m["id"]) for row in rows for m in row.get("erp_payment_ids") or []
+                  if m.get("grace_days") != self.grace_days]
         if not differ or self.dry_run:
-            return milestones
-        self.odoo_port.execute("erp.payment.milestone", "write", differ, {"grace_days": self.grace_days})
-        return self.odoo.milestones(project_ids)
+            return rows
+        self.odoo.set_grace_days(differ, self.grace_days)
+        return self.odoo.figures(project_ids)
 
     # ------------------------------------------------------------------------------------ to Jira
     def _push_to_jira(self, projects: list[_Project], summary: SyncSummary) -> None:

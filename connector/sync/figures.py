@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from connector.jira.templates import default_templates
-from connector.odoo.records import m2o_id
 
 # Keys of the "Payment status" options; jira_templates/fields.yaml gives each its name in Jira.
 STATUS_NOT_DUE, STATUS_INVOICED, STATUS_PAID, STATUS_OVERDUE = "not_due", "invoiced", "paid", "overdue"
@@ -83,10 +82,6 @@ def invoice_memory(slot: str, milestone_name: str, invoice: dict[str, Any] | Non
         return InvoiceMemory({}, [slot], f"the invoice {before['name']} of payment milestone {milestone_name!r} was "
                                          "deleted in Odoo: its payment status falls back to the milestone's due date")
     return InvoiceMemory({}, [], None)
-
-
-def invoice_ids(milestones: list[dict[str, Any]]) -> list[int]:
-    return sorted({i for m in milestones if (i := m2o_id(m["invoice_id"]))})
 
 
 def num(value: Any) -> float:

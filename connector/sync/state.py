@@ -7,7 +7,8 @@ is committed on the target.
 
 Namespaces the engine uses: ``cursor`` (ms timestamps per project and feed), ``issue`` (Jira issue id →
 project/phase), ``epic`` (project/kind/key → Jira issue), ``field`` (Jira custom field ids by name),
-``pushed`` (digest of what was last written to a Jira issue), ``meta`` (when caches were filled),
+``pushed`` (digest of what was last written to a Jira issue), ``meta`` (when caches were filled), ``project``
+(connector code → Odoo project id found by external id),
 ``invoice`` (milestone → last invoice seen),
 ``employee`` (Jira author → Odoo employee id, see ``connector.sync.authors``), ``signoff`` (per gate: the states
 Odoo and Jira last agreed in, see ``connector.sync.signoffs``; not a cache, so ``--full`` keeps it),
@@ -36,8 +37,8 @@ log = logging.getLogger(__name__)
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS sync_kv (ns TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (ns, k))"
 # Namespaces that only cache what can be read again; --full clears them together with the cursors.
-REBUILDABLE = ("cursor", "issue", "epic", "field", "pushed", "employee", "meta")
-NS_RUN, NS_CURSOR, NS_META = "run", "cursor", "meta"
+REBUILDABLE = ("cursor", "issue", "epic", "field", "pushed", "employee", "meta", "project")
+NS_RUN, NS_CURSOR, NS_META, NS_PROJECT = "run", "cursor", "meta", "project"
 FEEDS = ("updated", "deleted")  # Jira's two worklog feeds; one cursor each per project
 
 

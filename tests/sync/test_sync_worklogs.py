@@ -63,7 +63,7 @@ def test_no_change_run_costs_a_fixed_handful_of_requests_whatever_the_number_of_
     assert summary.ok
     assert sum(p.changed + p.jira_updates for p in summary.projects) == 0
     assert summary.jira_requests == len(world.jira.calls) - jira_before == 3  # 2 worklog feeds + 1 sign-off search
-    assert world.odoo.rpc_calls - odoo_before == summary.odoo_calls <= 6
+    assert world.odoo.rpc_calls - odoo_before == summary.odoo_calls == 3  # projects, sign-offs, figures
 
 
 def test_edit_updates_and_delete_removes_without_duplicates(world: World) -> None:
