@@ -24,6 +24,7 @@ import responses
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter
 from connector.odoo.errors import server_error
+from tests.fakes.odoo_domain import matches
 from tests.jira_contract import validate_request
 
 BASE = "https://jira.example.test"
@@ -702,16 +703,4 @@ class OdooFake:
 
 
 def _match(row: dict[str, Any], domain: list[Any]) -> bool:
-    stack: list[bool] = []
-    for term in reversed(domain):
-        if term == "|":
-            stack.append(stack.pop() | stack.pop())
-        elif term == "&":
-            stack.append(stack.pop() & stack.pop())
-        else:
-            name, op, value = term
-            have = row.get(name, False)
-            stack.append({"=": lambda h, v: h == v, "!=": lambda h, v: h != v,
-                          "in": lambda h, v: h in v, "not in": lambda h, v: h not in v,
-                          "ilike": lambda h, v: str(v).casefold() in str(h or "").casefold()}[op](have, value))
-    return all(stack)
+    return matches(row, domain)
