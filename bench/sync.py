@@ -1,5 +1,9 @@
 """Measure `playbook sync`: requests, wall time and peak memory for 1, 100 and 10,000 worklogs and a no-change run.
 
+Next to each import, the same Odoo measures its own floor: one RPC call creating as many timesheet lines (same
+projects, tasks, employees and values) server-side. The import of 10,000 worklogs must take at most
+IMPORT_OVER_FLOOR times that floor, and a no-change run at most NO_CHANGE_ODOO Odoo calls.
+
 Odoo is real (tests/odoo/harness.py starts a private one); Jira is the contract-checked fake of tests/sync. Each
 project also has two sign-off gates: one signed in Jira (the import run signs it in Odoo), one signed in Odoo (the
 import run moves its Jira issue). A no-change run must cost exactly NO_CHANGE_JIRA Jira requests: the two worklog
@@ -10,6 +14,7 @@ feeds and the one sign-off search.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -29,14 +34,16 @@ from tests.odoo.harness import OdooDatabase, OdooSource, running_odoo
 from tests.odoo.test_live_sync import make_project
 from tests.sync.fakes import AWAITING, SIGNED_OFF, JiraFake, make_adapter
 
-SIZES = (1, 100, 10_000)
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "1,100,10000").split(","))
 NO_CHANGE_JIRA = 3  # worklog/updated, worklog/deleted, the Sign-off search
+NO_CHANGE_ODOO = 3
+IMPORT_OVER_FLOOR = 1.2  # the 10,000-worklog import against Odoo's own server-side create of as many lines
 
 
 def measure(label: str, client: OdooClient, state_path: Path, link: ProjectLink, jira: JiraFake) -> dict[str, object]:
     adapter = make_adapter()
     state = SqliteState(state_path)
-    calls_before = client.rpc_calls
+    calls_before, busy_before = client.rpc_calls, jira.busy
     tracemalloc.start()
     started = time.perf_counter()
     try:
@@ -47,11 +54,36 @@ def measure(label: str, client: OdooClient, state_path: Path, link: ProjectLink,
         tracemalloc.stop()
         state.close()
     assert summary.ok, summary.as_dict()
+    assert not jira.validate_kept(), jira.violations[:5]  # after the clock: the contract check is the fake's cost
     p = summary.projects[0]
     return {"run": label, "created": p.created, "updated": p.updated,
             "gates": f"{p.signoffs_signed_from_jira}/{p.signoffs_to_jira}", "jira": adapter.request_count,
             "worklog/list": jira.count("/worklog/list"), "odoo": client.rpc_calls - calls_before,
-            "seconds": round(seconds, 2), "peak MiB": round(peak / 2**20, 1)}
+            "seconds": round(seconds, 2), "fake Jira s": round(jira.busy - busy_before, 2),
+            "peak MiB": round(peak / 2**20, 1)}
+
+
+def server_floor(db: OdooDatabase, client: OdooClient, n: int, email: str, when: str) -> dict[str, object]:
+    """Odoo's own time for ``n`` timesheet lines: one ``create`` call with every line, as the sync would write them."""
+    code = f"floor{n}{when}"
+    pid = make_project(db, code)
+    tasks = [int(row["task_id"][0]) for row in client.search_read(  # type: ignore[index]
+        "erp.project.phase", [("project_id", "=", pid)], ["task_id"], order="sequence")]
+    employee = client.search_read("hr.employee", [("work_email", "=", email)], ["id"])[0]["id"]
+    values = []
+    for i in range(n):
+        line = {"erp_jira_worklog_id": f"floor-{n}-{when}-{i}", "project_id": pid, "task_id": tasks[i % 2],
+                "date": "2025-06-02", "unit_amount": 0.5, "name": f"[F-{i % 2 + 1}] Author: w{i}"}
+        if i % 2:
+            line["employee_id"] = employee
+        values.append(line)
+    calls_before = client.rpc_calls
+    started = time.perf_counter()
+    client.execute("account.analytic.line", "create", values)
+    seconds = time.perf_counter() - started
+    return {"run": f"Odoo creates {n:,} lines ({when})", "created": n, "updated": 0, "gates": "-", "jira": 0,
+            "worklog/list": 0, "odoo": client.rpc_calls - calls_before, "seconds": round(seconds, 2),
+            "fake Jira s": 0, "peak MiB": "-"}
 
 
 def add_gates(db: OdooDatabase, project_id: int, jira: JiraFake, key: str, code: str) -> None:
@@ -77,7 +109,8 @@ def main() -> None:
         client = OdooClient(db.url, db.name, db.login, db.password)
         for n in SIZES:
             code, key = f"bench{n}", f"B{n}"
-            jira = JiraFake(page_size=1000, first_id=n * 100_000)  # one Jira site: ids never repeat
+            # One Jira site: ids never repeat. Requests are checked against the contract after each timed run.
+            jira = JiraFake(page_size=1000, first_id=n * 100_000, validate_later=True)
             with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
                 rsps.add_passthru("http://127.0.0.1")
                 jira.install(rsps)
@@ -93,19 +126,37 @@ def main() -> None:
                 add_gates(db, make_project(db, code), jira, key, code)
                 link = ProjectLink(code=code, jira_key=key)
                 state_path = Path(tmp) / f"{code}.sqlite"
-                rows.append(measure(f"import {n:,}", client, state_path, link, jira))
+                # Odoo's own create just before and just after the import: the machine's load moves both alike.
+                before = server_floor(db, client, n, email, "before")
+                imported = measure(f"import {n:,}", client, state_path, link, jira)
+                after = server_floor(db, client, n, email, "after")
+                rows += [before, after]
+                floor_s = max((float(before["seconds"]) + float(after["seconds"])) / 2, 1e-3)  # type: ignore[arg-type]
+                imported["x floor"] = round(float(imported["seconds"]) / floor_s, 2)  # type: ignore[arg-type]
+                # Without the time the fake spent answering (a real Jira's own work, on another machine).
+                imported["x floor w/o Jira"] = round(
+                    (float(imported["seconds"]) - float(imported["fake Jira s"])) / floor_s, 2)  # type: ignore[arg-type]
+                rows.append(imported)
                 jira.calls.clear()
                 quiet = measure(f"no change after {n:,}", client, state_path, link, jira)
                 assert quiet["jira"] == NO_CHANGE_JIRA and quiet["gates"] == "0/0", quiet
                 rows.append(quiet)
                 assert not jira.violations, jira.violations[:5]
-    headers = list(rows[0])
-    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
+    headers = [*rows[0], "x floor", "x floor w/o Jira"]
+    widths = [max(len(h), *(len(str(r.get(h, ""))) for r in rows)) for h in headers]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     for r in rows:
-        print("  ".join(str(r[h]).ljust(w) for h, w in zip(headers, widths, strict=True)))
+        print("  ".join(str(r.get(h, "")).ljust(w) for h, w in zip(headers, widths, strict=True)))
     print("(gates: signed in Odoo from Jira / moved in Jira; peak MiB: Python allocations seen by tracemalloc during "
-          "the run; Odoo's own memory not included)")
+          "the run; Odoo's own memory not included;\n x floor: the import's time over Odoo's own create of as many "
+          "lines)")
+    quiet = [r for r in rows if str(r["run"]).startswith("no change")]
+    worst = max(int(r["odoo"]) for r in quiet)  # type: ignore[call-overload]
+    print(f"no-change runs: at most {worst} Odoo calls (target {NO_CHANGE_ODOO})")
+    big = [r for r in rows if r.get("x floor") is not None and r["created"] == 10_000]
+    for r in big:
+        print(f"import of 10,000: {r['x floor']}x Odoo's own create, {r['x floor w/o Jira']}x without the fake "
+              f"Jira's answering time (target {IMPORT_OVER_FLOOR}x)")
 
 
 if __name__ == "__main__":

@@ -150,9 +150,9 @@ def test_the_sync_and_the_reports_know_every_collection_status_the_addon_compute
     """The payment rule is the addon's; the connector only maps its answer (Jira option, report status)."""
     from typing import get_args
 
+    from connector.odoo.erp_reads import MILESTONE_FIELDS
     from connector.reports.snapshot import PaymentSnap
-    from connector.sync.engine import STATUS_OPTIONS
-    from connector.sync.odoo_side import MILESTONE_FIELDS
+    from connector.sync.figures import STATUS_OPTIONS
 
     statuses = addon_constant(addon, "models/erp_payment_milestone.py", "COLLECTION_STATUSES")
     keys = [key for key, _label in statuses]  # type: ignore[attr-defined]

@@ -249,10 +249,10 @@ class Json2Backend:
         "load": ("fields", "data"), "fields_get": ("allfields", "attributes"), "load_playbook": ("data",),
         "read": ("fields",), "write": ("vals",), "has_access": ("operation",), "has_group": ("group_ext_id",),
         "update_list": (), "context_get": (), "unlink": (), "button_immediate_install": (),
-        "button_immediate_upgrade": (),
+        "button_immediate_upgrade": (), "web_read": ("specification",),
     }
     RECORD_METHODS = frozenset({"read", "write", "unlink", "has_access", "has_group", "button_immediate_install",
-                                "button_immediate_upgrade"})
+                                "button_immediate_upgrade", "web_read"})
 
     def __init__(self, http: _Http, db: str, api_key: SecretStr) -> None:
         self.http = http

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from connector.errors import ConnectorError
-from connector.odoo.records import XMLID_MODULE, OdooExecutor, m2o_id, project_xmlid
+from connector.odoo.erp_reads import project_ids_by_code
+from connector.odoo.records import OdooExecutor, m2o_id
 from connector.playbook.model import Playbook
 from connector.reports.register import register_from_tags
 from connector.reports.snapshot import (
@@ -78,11 +79,9 @@ class OdooReportSource:
             found = self.odoo.execute("project.project", "search", [["id", "=", int(ref)]])
             if found:
                 return int(found[0]), None
-        xmlid = self.odoo.execute("ir.model.data", "search_read",
-                                  [["module", "=", XMLID_MODULE], ["model", "=", "project.project"],
-                                   ["name", "=", project_xmlid(ref)]], fields=["res_id"], limit=1)
-        if xmlid:
-            return int(xmlid[0]["res_id"]), ref
+        by_code = project_ids_by_code(self.odoo, [ref])
+        if ref in by_code:
+            return by_code[ref], ref
         named = self.odoo.execute("project.project", "search_read", [["name", "=", ref]], fields=["id"], limit=2)
         if len(named) == 1:
             return int(named[0]["id"]), None

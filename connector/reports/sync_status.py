@@ -1,6 +1,6 @@
 """When a project's figures were last synchronised from Jira, read from the nightly sync's state store.
 
-Read-only, through ``connector.sync.state.read_values``: the SQLite file is opened with ``mode=ro`` (never
+Read-only, through ``connector.sync.state.read_project_sync``: the SQLite file is opened with ``mode=ro`` (never
 created, never locked, no schema written), PostgreSQL in a read-only session with the sync's connect timeout, so
 a report can run while ``playbook sync`` holds its lock. What the store records per project (see
 ``connector.sync.state``):
@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from connector.errors import ConnectorError
 from connector.settings import ProjectLink, SyncSettings
-from connector.sync.state import read_values
+from connector.sync.state import read_project_sync
 
 # Older than this, the report warns that recent worklogs may be missing (the sync runs nightly: two missed runs).
 SYNC_STALE_DAYS = 2
@@ -72,15 +72,14 @@ def read_sync_status(sync: SyncSettings, link: ProjectLink | None, now: datetime
     """The project's sync status as of ``now`` (aware); never raises for a missing or unreadable store."""
     if link is None or not link.jira_key:
         return SyncStatus(state="odoo_only")
-    run_key, cursor_key = ("run", link.code), ("cursor", f"updated:{link.code}")
     url = sync.state_url.get_secret_value() if sync.state_url else None
     location = "the PostgreSQL sync state" if url else str(sync.state.expanduser())
     try:
-        values = read_values(sync.state, url, [run_key, cursor_key])
+        found = read_project_sync(sync.state, url, link.code)
     except ConnectorError as exc:
         return SyncStatus(state="unknown", jira_key=link.jira_key, error=exc.message, location=location)
-    values = values or {}
-    return status_from_records(link.jira_key, values.get(run_key), values.get(cursor_key), now, location)
+    run, cursor = found or (None, None)
+    return status_from_records(link.jira_key, run, cursor, now, location)
 
 
 def status_from_records(jira_key: str, run: Any, cursor: Any, now: datetime, location: str | None = None) -> SyncStatus:

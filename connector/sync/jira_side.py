@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -175,7 +174,7 @@ class JiraSide:
             recorded = read_field_ids(self.jira, key)
             if recorded:
                 break
-        found: dict[str, Any] = {"_fetched": time.time()}
+        found: dict[str, Any] = {}
         for logical, key in SYNC_FIELDS.items():
             tpl = self.templates.field(key)
             if tpl is not None and recorded.get(key):

@@ -6,13 +6,13 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from connector.odoo.records import XMLID_MODULE, project_xmlid
+from connector.odoo.erp_reads import PHASE_FIELDS, project_figures, project_ids_by_code
 from connector.settings import ProjectLink
 from connector.sync.ports import OdooPort
 
 log = logging.getLogger(__name__)
 
-CREATE_BATCH = 500
+CREATE_BATCH = 10_000  # lines per create: Odoo recomputes the stored man-days once per call
 LINE_FIELDS = ["erp_jira_worklog_id", "project_id", "task_id", "date", "unit_amount", "name", "employee_id",
                "erp_customer_confirmed", "erp_confirmed_date"]
 SYNCED_FIELDS = ["erp_jira_worklog_id", "project_id", "name", "unit_amount", "erp_customer_confirmed",
@@ -23,13 +23,7 @@ SIGNED_FIELDS = ("unit_amount", "date", "project_id", "task_id", "employee_id", 
 # hr.employee.public: readable by every internal user (hr.employee needs Employees rights); the nested spec
 # brings the linked user's login and e-mail in the same call.
 EMPLOYEE_SPEC = {"name": {}, "work_email": {}, "user_id": {"fields": {"login": {}, "email": {}}}}
-PHASE_FIELDS = ["project_id", "key", "name", "sequence", "task_id", "budget_man_days", "spent_man_days",
-                "remaining_man_days"]
-PROJECT_FIELDS = ["name", "erp_hours_per_day", "erp_man_day_budget", "erp_man_days_spent", "erp_man_days_remaining"]
-# days_overdue and collection_status are the addon's payment rule, counted on the server's today.
-MILESTONE_FIELDS = ["project_id", "key", "name", "amount", "invoice_id", "signoff_state", "date_due", "grace_days",
-                    "days_overdue", "collection_status"]
-INVOICE_FIELDS = ["name", "state", "payment_state", "amount_residual", "invoice_date_due"]
+RESOLVE_FIELDS = ["name", "erp_hours_per_day"]
 SIGNOFF_FIELDS = ["project_id", "key", "name", "state", "date_signed", "signer_id", "partner_id"]
 
 
@@ -37,32 +31,44 @@ class OdooSide:
     def __init__(self, odoo: OdooPort) -> None:
         self.odoo = odoo
 
-    def projects(self, links: list[ProjectLink]) -> dict[str, dict[str, Any]]:
-        """Odoo project record per project code: by external id ``<code>__project``, else by name."""
-        xmlids = {project_xmlid(link.code): link.code for link in links}
-        data = self.odoo.search_read("ir.model.data", [("module", "=", XMLID_MODULE), ("model", "=", "project.project"),
-                                                       ("name", "in", list(xmlids))], ["name", "res_id"])
-        ids = {xmlids[row["name"]]: int(row["res_id"]) for row in data}
-        names = {link.odoo_project: link.code for link in links if link.code not in ids and link.odoo_project}
-        domain: list[Any] = [("id", "in", list(ids.values()))]
-        if names:
-            domain = ["|", *domain, ("name", "in", list(names))]
-        rows = self.odoo.search_read("project.project", domain, PROJECT_FIELDS)
-        by_id = {row["id"]: row for row in rows}
-        out = {code: by_id[pid] for code, pid in ids.items() if pid in by_id}
-        for row in rows:
-            code = names.get(row["name"])
-            if code and code not in out:
-                out[code] = row
-        return out
+    def projects(self, links: list[ProjectLink], known: dict[str, int]) -> tuple[dict[str, dict[str, Any]],
+                                                                               dict[str, int]]:
+        """(Odoo project record per code, project id per code found by external id).
 
-    def project_figures(self, project_ids: list[int]) -> dict[int, dict[str, Any]]:
+        ``known``: the ids found by external id in an earlier run (the ``project`` namespace of the sync state): one
+        read when every project is known and still there. Others by external id ``<code>__project``, else by name.
+        """
+        codes = [link.code for link in links]
+        ids = {code: known[code] for code in codes if code in known}
+        rows = self._read(list(ids.values())) if ids else {}
+        missing = [code for code in codes if ids.get(code) not in rows]
+        if missing:  # not known yet, or gone (deleted, archived): by external id again
+            ids = {code: pid for code, pid in ids.items() if pid in rows}
+            found = project_ids_by_code(self.odoo, missing)
+            ids.update(found)
+            rows.update(self._read([pid for pid in found.values() if pid not in rows]))
+        out = {code: rows[pid] for code, pid in ids.items() if pid in rows}
+        names = {link.odoo_project: link.code for link in links if link.code not in out and link.odoo_project}
+        if names:
+            for row in self.odoo.search_read("project.project", [("name", "in", list(names))], RESOLVE_FIELDS):
+                code = names[row["name"]]
+                out.setdefault(code, row)
+        return out, {code: pid for code, pid in ids.items() if pid in rows}
+
+    def _read(self, project_ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Active projects among ``project_ids`` (an archived project is not synced)."""
+        if not project_ids:
+            return {}
         return {row["id"]: row for row in self.odoo.search_read("project.project", [("id", "in", project_ids)],
-                                                                  PROJECT_FIELDS)}
+                                                                  RESOLVE_FIELDS)}
+
+    def figures(self, project_ids: list[int]) -> list[dict[str, Any]]:
+        """Projects with their phases and payment milestones (and invoices): one call (``erp_reads``)."""
+        return project_figures(self.odoo, project_ids)
 
     def phases(self, project_ids: list[int]) -> list[dict[str, Any]]:
-        return self.odoo.search_read("erp.project.phase", [("project_id", "in", project_ids)], PHASE_FIELDS,
-                                     order="project_id, sequence, id")
+        return self.odoo.search_read("erp.project.phase", [("project_id", "in", project_ids)],
+                                     ["project_id", *PHASE_FIELDS], order="project_id, sequence, id")
 
     # -- timesheets ---------------------------------------------------------------------------------
     def lines_by_worklog(self, worklog_ids: Iterable[str],
@@ -100,15 +106,8 @@ class OdooSide:
             self.odoo.execute("account.analytic.line", "unlink", line_ids)
 
     # -- payments -----------------------------------------------------------------------------------
-    def milestones(self, project_ids: list[int]) -> list[dict[str, Any]]:
-        return self.odoo.search_read("erp.payment.milestone", [("project_id", "in", project_ids)], MILESTONE_FIELDS,
-                                     order="project_id, sequence, id")
-
-    def invoices(self, invoice_ids: list[int]) -> dict[int, dict[str, Any]]:
-        if not invoice_ids:
-            return {}
-        rows = self.odoo.search_read("account.move", [("id", "in", invoice_ids)], INVOICE_FIELDS)
-        return {row["id"]: row for row in rows}
+    def set_grace_days(self, milestone_ids: list[int], days: int) -> None:
+        self.odoo.execute("erp.payment.milestone", "write", milestone_ids, {"grace_days": days})
 
     # -- sign-offs ----------------------------------------------------------------------------------
     def signoffs(self, project_ids: list[int]) -> list[dict[str, Any]]:

@@ -7,7 +7,9 @@ is committed on the target.
 
 Namespaces the engine uses: ``cursor`` (ms timestamps per project and feed), ``issue`` (Jira issue id →
 project/phase), ``epic`` (project/kind/key → Jira issue), ``field`` (Jira custom field ids by name),
-``pushed`` (digest of what was last written to a Jira issue), ``invoice`` (milestone → last invoice seen),
+``pushed`` (digest of what was last written to a Jira issue), ``meta`` (when caches were filled), ``project``
+(connector code → Odoo project id found by external id),
+``invoice`` (milestone → last invoice seen),
 ``employee`` (Jira author → Odoo employee id, see ``connector.sync.authors``), ``signoff`` (per gate: the states
 Odoo and Jira last agreed in, see ``connector.sync.signoffs``; not a cache, so ``--full`` keeps it),
 ``run`` (per project: finished_at, ok, error, last_ok_at; read by connector/reports/sync_status.py; never rebuilt).
@@ -35,7 +37,39 @@ log = logging.getLogger(__name__)
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS sync_kv (ns TEXT NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (ns, k))"
 # Namespaces that only cache what can be read again; --full clears them together with the cursors.
-REBUILDABLE = ("cursor", "issue", "epic", "field", "pushed", "employee")
+REBUILDABLE = ("cursor", "issue", "epic", "field", "pushed", "employee", "meta", "project")
+NS_RUN, NS_CURSOR, NS_META, NS_PROJECT = "run", "cursor", "meta", "project"
+FEEDS = ("updated", "deleted")  # Jira's two worklog feeds; one cursor each per project
+
+
+# -- key formats: spelled here only (the engine and the reports both go through these) --------------------------
+def cursor_key(feed: str, code: str) -> str:
+    """``cursor`` / ``updated:<code>``: ms since the epoch the project's last committed batch of a feed reached."""
+    return f"{feed}:{code}"
+
+
+def project_cursor_keys(code: str) -> list[str]:
+    return [cursor_key(feed, code) for feed in FEEDS]
+
+
+def epic_key(code: str, kind: str, key: str) -> str:
+    """``epic`` / ``<code>|<kind>|<key>``: the Jira issue id of a project's phase epic or payment-milestone issue."""
+    return f"{code}|{kind}|{key}"
+
+
+# ``meta``: bookkeeping about the caches, kept out of the data namespaces they describe.
+META_FIELDS_FETCHED = "fields_fetched"  # when the ``field`` namespace was last read from Jira (epoch seconds)
+
+
+def meta_epics_scanned(code: str) -> str:
+    """Set once the project's tracked issues were searched, so a project without epics is not searched nightly."""
+    return f"epics_scanned:{code}"
+
+
+def run_record(finished_at: str, ok: bool, error: str | None, before: dict[str, Any] | None) -> dict[str, Any]:
+    """``run`` / ``<code>``: when the project's last run finished and whether it failed (the reports show it)."""
+    return {"finished_at": finished_at, "ok": ok, "error": error,
+            "last_ok_at": finished_at if ok else (before or {}).get("last_ok_at")}
 
 
 STATE_HINT = ("set [sync] state (PLAYBOOK_SYNC_STATE) to a file on a writable disk, or make its folder writable "
@@ -474,3 +508,14 @@ def _read_postgres(url: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, s
     finally:
         db.close()
     raise ConnectorError(f"cannot read the sync state database: {problem}", hint)
+
+
+def read_project_sync(state_path: Path, state_url: str | None,
+                      code: str) -> tuple[dict[str, Any] | None, Any] | None:
+    """(the ``run`` record, the ``updated`` worklog cursor) of one project, read-only (``read_values``); None when
+    there is no store yet."""
+    run, cursor = (NS_RUN, code), (NS_CURSOR, cursor_key("updated", code))
+    values = read_values(state_path, state_url, [run, cursor])
+    if values is None:
+        return None
+    return values.get(run), values.get(cursor)

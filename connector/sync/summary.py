@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from connector.sync.figures import Payment, PhaseFigures
+
 
 @dataclass
 class ProjectResult:
@@ -31,8 +33,8 @@ class ProjectResult:
     budget: float | None = None
     spent: float | None = None
     remaining: float | None = None
-    phases: list[dict[str, Any]] = field(default_factory=list)
-    payments: list[dict[str, Any]] = field(default_factory=list)
+    phases: list[PhaseFigures] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
 
     def fail(self, message: str) -> None:
         self.failed = True
@@ -40,8 +42,8 @@ class ProjectResult:
             self.errors.append(message)
 
     @property
-    def overdue(self) -> list[dict[str, Any]]:
-        return [p for p in self.payments if p["overdue"]]
+    def overdue(self) -> list[Payment]:
+        return [p for p in self.payments if p.overdue]
 
     @property
     def changed(self) -> int:
@@ -64,7 +66,7 @@ class SyncSummary:
         return not any(p.failed for p in self.projects)
 
     def overdue(self) -> list[dict[str, Any]]:
-        return [{"project": p.code, **m} for p in self.projects for m in p.overdue]
+        return [{"project": p.code, **asdict(m)} for p in self.projects for m in p.overdue]
 
     @property
     def conflicts(self) -> int:

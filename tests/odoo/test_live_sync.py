@@ -157,7 +157,7 @@ def test_import_no_change_edit_delete(live: LiveWorld) -> None:
     calls_before = live.client.rpc_calls
     quiet = live.run()
     assert quiet.projects[0].changed == 0 and quiet.projects[0].jira_updates == 0
-    assert quiet.jira_requests == 3 and live.client.rpc_calls - calls_before <= 6  # + the sign-off search
+    assert quiet.jira_requests == 3 and live.client.rpc_calls - calls_before == 3  # projects, sign-offs, figures
 
     j.edit(w_analysis, timeSpentSeconds=4 * HOUR)
     j.delete(w_build[0])

@@ -23,15 +23,17 @@ HOUR = 3600
 _counter = iter(range(1, 1000))
 
 
-@pytest.mark.parametrize(("model", "method", "cut", "times"), [
-    ("account.analytic.line", "create", "status", 1),
-    ("account.analytic.line", "create", "chunk", 1),
-    ("account.analytic.line", "create", "headers", 1),
-    ("account.analytic.line", "search_read", "body", 4),  # every attempt of one read: the project fails
+# skip: calls of that kind let through first. The new lines of every page go in one create; the read of the second
+# page's existing lines is cut on every attempt, so the project fails.
+@pytest.mark.parametrize(("model", "method", "cut", "times", "skip"), [
+    ("account.analytic.line", "create", "status", 1, 0),
+    ("account.analytic.line", "create", "chunk", 1, 0),
+    ("account.analytic.line", "create", "headers", 1, 0),
+    ("account.analytic.line", "search_read", "body", 4, 1),
 ])
 def test_cut_odoo_answers_then_rerun_end_exactly_like_one_clean_run(odoo_addon_db: OdooDatabase, tmp_path: Path,
                                                                      model: str, method: str, cut: str,
-                                                                     times: int) -> None:
+                                                                     times: int, skip: int) -> None:
     n = next(_counter)
     code, key = f"cut{n}", f"CT{n}"
     project_id = make_project(odoo_addon_db, code)
@@ -45,7 +47,7 @@ def test_cut_odoo_answers_then_rerun_end_exactly_like_one_clean_run(odoo_addon_d
                               state=tmp_path / "sync.sqlite", db=odoo_addon_db.name, user=odoo_addon_db.login,
                               password=odoo_addon_db.password,
                               projects=f'[[projects]]\ncode = "{code}"\njira_key = "{key}"\n')
-        proxy.cut(odoo_call(model, method), cut, times=times, skip=1)
+        proxy.cut(odoo_call(model, method), cut, times=times, skip=skip)
 
         first = playbook(config, "sync", "--json")
         assert first.code == 1 and "Traceback" not in first.stderr, first.stderr

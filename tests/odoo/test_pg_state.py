@@ -35,7 +35,7 @@ from tests.sync.fakes import KillableJira, Killed, KillSwitch, make_adapter
 psycopg2 = pytest.importorskip("psycopg2", reason="pip install -e '.[postgres]'")
 
 HOUR = 3600
-NAMESPACES = ("cursor", "issue", "epic", "field", "pushed", "invoice", "employee", "run")
+NAMESPACES = ("cursor", "issue", "epic", "field", "pushed", "invoice", "employee", "run", "meta")
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +302,7 @@ def stored(store: StateStore) -> dict[str, Any]:
         out = {ns: store.all(ns) for ns in NAMESPACES}
     # Wall-clock stamps differ between the two runs by nature.
     out["run"] = {code: {**run, "finished_at": "-", "last_ok_at": "-"} for code, run in out["run"].items()}
-    out["field"].pop("_fetched", None)
+    out["meta"].pop("fields_fetched", None)
     return out
 
 

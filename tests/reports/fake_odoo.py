@@ -11,32 +11,12 @@ import copy
 from collections import Counter
 from typing import Any
 
-
-def _value(record: dict[str, Any], field: str) -> Any:
-    value = record.get(field, False)
-    return value[0] if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str) else value
+from tests.fakes.odoo_domain import matches
+from tests.fakes.odoo_domain import value as _value
 
 
 def _match(record: dict[str, Any], domain: list[Any]) -> bool:
-    for name, op, wanted in domain:
-        value = _value(record, name)
-        if op == "=":
-            ok = value == wanted
-        elif op == "!=":
-            ok = value != wanted
-        elif op == "in":
-            ok = value in wanted
-        elif op == "<=":
-            ok = value is not False and value <= wanted
-        elif op == ">=":
-            ok = value is not False and value >= wanted
-        elif op == "ilike":
-            ok = str(wanted).lower() in str(value).lower()
-        else:
-            raise AssertionError(f"operator {op!r} not supported by the fake")
-        if not ok:
-            return False
-    return True
+    return matches(record, domain)
 
 
 # The report date the milestones' computed status below is valid for (tests/reports/conftest.py AS_OF).

@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 import re
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +24,7 @@ import responses
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter
 from connector.odoo.errors import server_error
+from tests.fakes.odoo_domain import matches
 from tests.jira_contract import validate_request
 
 BASE = "https://jira.example.test"
@@ -72,9 +74,14 @@ class KillSwitch:
 
 
 class JiraFake:
-    def __init__(self, page_size: int = 1000, first_id: int = 50000) -> None:
-        """``first_id``: worklog and issue ids start after it (one real Jira site never reuses an id)."""
+    def __init__(self, page_size: int = 1000, first_id: int = 50000, *, validate_later: bool = False) -> None:
+        """``first_id``: worklog and issue ids start after it (one real Jira site never reuses an id).
+        ``validate_later``: requests are kept and checked against the contract by ``validate_kept`` (a benchmark
+        times the sync, not the contract check)."""
         self.page_size = page_size
+        self.validate_later = validate_later
+        self.kept: list[requests.PreparedRequest] = []
+        self.busy = 0.0  # seconds spent answering: what a real Jira's own work would be
         self.clock = 1_750_000_000_000
         self.issues: dict[str, dict[str, Any]] = {}
         self.worklogs: dict[int, dict[str, Any]] = {}
@@ -192,16 +199,29 @@ class JiraFake:
 
     def _wrap(self, handler: Callable[[requests.PreparedRequest], Any]) -> Callable[..., Any]:
         def callback(request: requests.PreparedRequest) -> Any:
+            started = time.perf_counter()
             path = urlsplit(request.url or "").path
             self.calls.append((request.method or "", path))
-            self.violations += validate_request(request)
+            if self.validate_later:
+                self.kept.append(request.copy())
+            else:
+                self.violations += validate_request(request)
             for i, (part, make) in enumerate(self.faults):
                 if part in path:
                     del self.faults[i]
                     return make()
             status, body = handler(request)
-            return status, {}, "" if body is None else json.dumps(body)
+            answer = status, {}, "" if body is None else json.dumps(body)
+            self.busy += time.perf_counter() - started
+            return answer
         return callback
+
+    def validate_kept(self) -> list[str]:
+        """Check the kept requests against the contract (``validate_later``); their violations, also recorded."""
+        for request in self.kept:
+            self.violations += validate_request(request)
+        self.kept.clear()
+        return self.violations
 
     def count(self, path_part: str) -> int:
         return sum(1 for _, path in self.calls if path_part in path)
@@ -391,6 +411,8 @@ M2O = {
     "erp.payment.milestone": {"project_id": "project.project", "invoice_id": "account.move"},
     "erp.signoff": {"project_id": "project.project", "signer_id": "res.partner", "partner_id": "res.partner"},
 }
+O2M = {"project.project": {"erp_phase_ids": ("erp.project.phase", "project_id"),
+                           "erp_payment_ids": ("erp.payment.milestone", "project_id")}}
 LOCKED_SIGNOFF = ("signed", "superseded")
 
 
@@ -622,6 +644,31 @@ class OdooFake:
             records.append(row)
         return {"length": len(records), "records": records}
 
+    def _web_read(self, model: str, ids: list[int], specification: dict[str, Any]) -> list[dict[str, Any]]:
+        """Odoo 17+'s ``web_read``: many2ones as ids (or dicts when the spec opens them), one2manys as lists."""
+        self._compute(model)
+        out = []
+        for rid in ids:
+            row = self.tables.get(model, {}).get(rid)
+            if row is None:
+                continue
+            values: dict[str, Any] = {"id": rid}
+            for name, spec in specification.items():
+                if name in O2M.get(model, {}):
+                    comodel, inverse = O2M[model][name]
+                    self._compute(comodel)
+                    children = sorted((r for r in self.tables.get(comodel, {}).values() if r.get(inverse) == rid),
+                                      key=lambda r: (r.get("sequence") or 0, r["id"]))
+                    values[name] = self._web_read(comodel, [r["id"] for r in children], spec.get("fields") or {})
+                elif name in M2O.get(model, {}) and (spec or {}).get("fields") is not None:
+                    target = row.get(name) or False
+                    values[name] = (self._web_read(M2O[model][name], [target], spec["fields"]) or [False])[0] \
+                        if target else False
+                else:
+                    values[name] = row.get(name, False)
+            out.append(values)
+        return out
+
     def _compute(self, model: str) -> None:
         if model == "erp.signoff":
             for row in self.tables.get(model, {}).values():
@@ -656,16 +703,4 @@ class OdooFake:
 
 
 def _match(row: dict[str, Any], domain: list[Any]) -> bool:
-    stack: list[bool] = []
-    for term in reversed(domain):
-        if term == "|":
-            stack.append(stack.pop() | stack.pop())
-        elif term == "&":
-            stack.append(stack.pop() & stack.pop())
-        else:
-            name, op, value = term
-            have = row.get(name, False)
-            stack.append({"=": lambda h, v: h == v, "!=": lambda h, v: h != v,
-                          "in": lambda h, v: h in v, "not in": lambda h, v: h not in v,
-                          "ilike": lambda h, v: str(v).casefold() in str(h or "").casefold()}[op](have, value))
-    return all(stack)
+    return matches(row, domain)

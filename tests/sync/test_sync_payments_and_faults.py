@@ -24,8 +24,8 @@ def test_payment_status_and_due_date_reach_the_milestone_issues(world: World) ->
     edits = world.jira.edits
     assert edits[world.issues["signing"]] == {STATUS: {"value": "Invoiced"}, DUE: "2025-05-01"}
     assert edits[world.issues["golive"]] == {STATUS: {"value": "Not due"}, DUE: None}
-    pay = {p["key"]: p for p in summary.projects[0].payments}
-    assert pay["signing"]["amount_residual"] == 30000.0 and pay["signing"]["invoice"] == "INV/2025/0001"
+    pay = {p.key: p for p in summary.projects[0].payments}
+    assert pay["signing"].amount_residual == 30000.0 and pay["signing"].invoice == "INV/2025/0001"
     assert summary.overdue() == []
 
 

@@ -59,7 +59,7 @@ def test_edit_and_delete_after_confirmation_keep_the_signed_lines_and_say_so(
     assert any(w.startswith(gone) for w in acme.warnings), acme.warnings
     assert changed in caplog.text and gone in caplog.text
     # The man-days keep counting what was signed.
-    assert {ph["key"]: ph["spent"] for ph in acme.phases} == {"analysis": 1.0, "build": 0.625}
+    assert {ph.key: ph.spent for ph in acme.phases} == {"analysis": 1.0, "build": 0.625}
 
     # The cursors moved: the next night neither retries nor warns again.
     again = world.run()

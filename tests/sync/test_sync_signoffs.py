@@ -86,8 +86,8 @@ def test_gate_signed_in_jira_is_signed_in_odoo_and_its_payment_falls_due_in_the_
     assert summary.as_dict()["signoffs"] == {"signed_from_jira": 1, "from_jira": 1, "pushed_to_jira": 0,
                                              "conflicts": 0}
     # The addon computes the due date from the signature; the same run writes it to the Jira milestone issue.
-    pay = {p["key"]: p for p in acme.payments}["after_analysis"]
-    assert pay["date_due"] == "2025-06-25" == world.jira.edits[pay_issue][DUE]
+    pay = {p.key: p for p in acme.payments}["after_analysis"]
+    assert pay.date_due == "2025-06-25" == world.jira.edits[pay_issue][DUE]
     assert signed_on == "2025-06-15"
     assert world.jira.violations == []
 

@@ -67,3 +67,15 @@ def test_a_killed_holder_leaves_no_lock_behind(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_cache_bookkeeping_lives_outside_the_data_namespaces(world: World) -> None:
+    """When the fields were read and which projects' epics were searched is ``meta``: a field or an epic mapping
+    is never a sentinel, and a second run searches neither again."""
+    assert world.run().ok
+    assert not [k for k in world.state("field") if k.startswith("_")]
+    assert not [k for k in world.state("epic") if "_found" in k]
+    assert {"fields_fetched", "epics_scanned:acme"} <= set(world.state("meta"))
+    world.jira.calls.clear()
+    assert world.run().ok
+    assert world.jira.count("/field") == 0 and len(world.jira.calls) == 3  # the two feeds, the sign-off search
