@@ -4,7 +4,7 @@
     "name": "ERP Implementation Playbook",
     "summary": "Run ERP implementation projects by a playbook: phases, "
     "sign-off gates, man-day budgets and payment milestones",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Project",
     "website": "https://github.com/erp-playbook/erp-playbook",
     "author": "erp-playbook contributors",
@@ -19,6 +19,7 @@
         "views/erp_playbook_views.xml",
         "views/erp_project_phase_views.xml",
         "views/erp_signoff_views.xml",
+        "views/erp_signoff_gate_views.xml",
         "views/erp_payment_milestone_views.xml",
         "views/project_project_views.xml",
         "views/project_task_views.xml",

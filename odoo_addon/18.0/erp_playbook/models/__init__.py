@@ -6,3 +6,5 @@ from . import erp_signoff
 from . import erp_payment_milestone
 from . import account_analytic_line
 from . import res_config_settings
+from . import erp_signoff_customer
+from . import erp_phase_gates

@@ -8,3 +8,4 @@ from . import test_i18n
 from . import test_portal
 from . import test_good_citizen
 from . import test_planner
+from . import test_customer_gates
