@@ -206,7 +206,8 @@ class OdooReportSource:
         rows = self.odoo.execute(
             "erp.signoff", "search_read", [["project_id", "=", project_id]],
             fields=["key", "name", "phase_id", "hard", "blocks_phase_id", "state", "document", "date_requested",
-                    "date_signed", "signer_id", "signed_by_name"], order="sequence, id",
+                    "date_signed", "signer_id", "signed_by_name", "override_reason", "overridden_by_id",
+                    "date_overridden"], order="sequence, id",
         )
         return [
             GateSnap(
@@ -215,6 +216,8 @@ class OdooReportSource:
                 blocks_phase_id=m2o_id(row["blocks_phase_id"]), state=row["state"], document=_str(row["document"]),
                 date_requested=_date(row["date_requested"]), date_signed=_date(row["date_signed"]),
                 signer=_str(row["signed_by_name"]) or _name(row["signer_id"]),
+                override_reason=_str(row.get("override_reason")), overridden_by=_name(row.get("overridden_by_id")),
+                date_overridden=_date(row.get("date_overridden")),
             )
             for row in rows
         ]

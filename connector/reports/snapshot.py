@@ -98,6 +98,9 @@ class GateSnap(_Model):
     date_requested: date | None = None
     date_signed: date | None = None
     signer: str | None = None
+    override_reason: str | None = None  # a manager let work pass this unsigned hard gate (addon's action_override)
+    overridden_by: str | None = None
+    date_overridden: date | None = None
 
 
 class PaymentSnap(_Model):

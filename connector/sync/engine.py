@@ -28,6 +28,7 @@ from connector.jira.templates import default_templates
 from connector.odoo.records import XMLID_MODULE, m2o_id, project_xmlid
 from connector.settings import ProjectLink
 from connector.sync.authors import Author, EmployeeDirectory
+from connector.sync.held import HeldLines, blocked_phases
 from connector.sync.jira_side import JiraField, JiraSide, adf_text
 from connector.sync.odoo_side import OdooSide
 from connector.sync.ports import JiraPort, OdooPort
@@ -54,6 +55,7 @@ class _Project:
     result: ProjectResult
     odoo: dict[str, Any] | None = None
     phase_tasks: dict[str, int] = field(default_factory=dict)
+    blocked: dict[str, str] = field(default_factory=dict)  # phase key -> unsigned hard gates (sync/held.py)
     conflicts: set[str] = field(default_factory=set)  # worklog ids reported as conflicts in this run
 
     @property
@@ -82,6 +84,7 @@ class SyncEngine:
         self.jira_problem = jira_problem or "Jira is not configured (set PLAYBOOK_JIRA_URL, _USER and _TOKEN)"
         self.progress: Progress = progress or (lambda what, done, total: None)
         self.directory = EmployeeDirectory(self.odoo, self.state, employees)
+        self.held = HeldLines(self.state)
         self.signoff_workflow = signoff_workflow
 
     # ------------------------------------------------------------------------------------------ run
@@ -192,6 +195,7 @@ class SyncEngine:
                        for p in self._live(projects) or projects)
 
         seen: set[str] = set()
+        self._guard(self._live(projects), "importing held worklogs", self._release_held, projects, by_jira_key, summary)
         complete = self._feed_updated(projects, by_jira_key, summary, start("updated"), cursors, seen)
         self._feed_deleted(projects, start("deleted"), cursors)
         if full and since is None and complete:
@@ -239,16 +243,7 @@ class SyncEngine:
                 if not self._live(projects):
                     return False
                 if ids:
-                    worklogs = self.jira.worklogs(ids)
-                    issues = self._issue_map({str(w["issueId"]) for w in worklogs})
-                    routed = self._route(worklogs, issues, by_jira_key, summary)
-                    seen.update(str(w["id"]) for w in worklogs)
-                    existing = {row["erp_jira_worklog_id"]: row
-                                for row in self.odoo.lines_by_worklog([str(w["id"]) for w in worklogs])}
-                    self.directory.sync_uid = getattr(self.odoo_port, "uid", None)
-                    employees = self.directory.resolve(Author.of(w) for ws in routed.values() for w in ws)
-                    for p in self._live(projects):
-                        self._apply(p, routed.get(p.code, []), issues, existing, employees)
+                    seen.update(self._page(ids, projects, by_jira_key, summary, False))
                     done += len(ids)
                 self._commit_cursors("updated", projects, until, cursors)
                 self.progress("worklogs", done, None)
@@ -256,6 +251,28 @@ class SyncEngine:
             self._fail_all(projects, "reading changed worklogs", exc)
             return False
         return True
+
+    def _page(self, ids: list[int], projects: list[_Project], by_jira_key: dict[str | None, _Project],
+              summary: SyncSummary, strict: bool = True) -> set[str]:
+        """Read these worklogs and bring their lines in Odoo in line; the ids Jira returned."""
+        assert self.jira is not None
+        worklogs = self.jira.worklogs(ids, strict)
+        issues = self._issue_map({str(w["issueId"]) for w in worklogs})
+        routed = self._route(worklogs, issues, by_jira_key, summary)
+        existing = {row["erp_jira_worklog_id"]: row
+                    for row in self.odoo.lines_by_worklog([str(w["id"]) for w in worklogs])}
+        self.directory.sync_uid = getattr(self.odoo_port, "uid", None)
+        employees = self.directory.resolve(Author.of(w) for ws in routed.values() for w in ws)
+        for p in self._live(projects):
+            self._apply(p, routed.get(p.code, []), issues, existing, employees)
+        return {str(w["id"]) for w in worklogs}
+
+    def _release_held(self, projects: list[_Project], by_jira_key: dict[str | None, _Project],
+                      summary: SyncSummary) -> None:
+        """Worklogs held by earlier runs go through again: imported if their phase is open now (sync/held.py)."""
+        codes = [p.code for p in self._live(projects)]
+        if ids := self.held.waiting(codes):
+            self.held.forget_gone(codes, ids, self._page(ids, projects, by_jira_key, summary, False))
 
     def _route(self, worklogs: list[dict[str, Any]], issues: dict[str, dict[str, Any]],
                by_jira_key: dict[str | None, _Project], summary: SyncSummary) -> dict[str, list[dict[str, Any]]]:
@@ -282,8 +299,10 @@ class SyncEngine:
         result = p.result
         try:
             if worklogs and not p.phase_tasks:
-                p.phase_tasks = {ph["key"]: m2o_id(ph["task_id"]) for ph in self.odoo.phases([p.odoo_id])
-                                 if m2o_id(ph["task_id"])}
+                rows = self.odoo.phases([p.odoo_id])
+                p.phase_tasks = {ph["key"]: m2o_id(ph["task_id"]) for ph in rows if m2o_id(ph["task_id"])}
+                p.blocked = blocked_phases(rows)
+            worklogs = self.held.sift(p.code, result, worklogs, issues, existing, p.blocked, p.phase_tasks)
             creates = []
             writes: dict[str, list[int]] = defaultdict(list)
             no_phase: dict[str, int] = defaultdict(int)

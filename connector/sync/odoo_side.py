@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from connector.odoo.records import XMLID_MODULE, project_xmlid
+from connector.odoo.records import XMLID_MODULE, m2o_id, project_xmlid
 from connector.settings import ProjectLink
 from connector.sync.ports import OdooPort
 
@@ -24,7 +24,7 @@ SIGNED_FIELDS = ("unit_amount", "date", "project_id", "task_id", "employee_id", 
 # brings the linked user's login and e-mail in the same call.
 EMPLOYEE_SPEC = {"name": {}, "work_email": {}, "user_id": {"fields": {"login": {}, "email": {}}}}
 PHASE_FIELDS = ["project_id", "key", "name", "sequence", "task_id", "budget_man_days", "spent_man_days",
-                "remaining_man_days"]
+                "remaining_man_days", "blocked_by"]
 PROJECT_FIELDS = ["name", "erp_hours_per_day", "erp_man_day_budget", "erp_man_days_spent", "erp_man_days_remaining"]
 # days_overdue and collection_status are the addon's payment rule, counted on the server's today.
 MILESTONE_FIELDS = ["project_id", "key", "name", "amount", "invoice_id", "signoff_state", "date_due", "grace_days",
@@ -117,6 +117,13 @@ class OdooSide:
             return []
         return self.odoo.search_read("erp.signoff", [("project_id", "in", project_ids), ("state", "!=", "superseded")],
                                      SIGNOFF_FIELDS)
+
+    def customer_contacts(self, partner_id: int) -> list[dict[str, Any]]:
+        """The customer's contacts (its commercial partner and everyone under it): id, name, email."""
+        rows = self.odoo.search_read("res.partner", [("id", "=", partner_id)], ["commercial_partner_id"])
+        commercial = m2o_id(rows[0].get("commercial_partner_id")) if rows else None
+        return self.odoo.search_read("res.partner", [("commercial_partner_id", "=", commercial or partner_id)],
+                                     ["name", "email"])
 
     def signoff_action(self, signoff_id: int, action: str, **kwargs: Any) -> None:
         """One of the addon's workflow actions (``action_request``, ``action_sign``, ``action_reject``)."""
