@@ -2,7 +2,8 @@
 
     ODOO_SRC=/work/odoo-src ODOO_PYTHON=/work/odoo-venv/bin/python .venv/bin/python bench/odoo_provision.py
 
-Starts a private Odoo 18 (tests/odoo/harness.py), installs nothing on your machine's Odoo, and prints
+Starts a private Odoo 18 or 19, as ODOO_SRC holds (tests/odoo/harness.py), installs nothing on your
+machine's Odoo, and prints
 RPC calls and wall time for a small and a large project of the default playbook and a synthetic
 playbook with about 500 checklist items.
 """
@@ -96,7 +97,7 @@ def measure(server: OdooServer, db: str, label: str, pb: Playbook, size: str) ->
 def main() -> None:
     source = OdooSource.from_env()
     if source is None:
-        sys.exit("set ODOO_SRC (and ODOO_PYTHON) to run this benchmark against a private Odoo 18")
+        sys.exit("set ODOO_SRC (and ODOO_PYTHON) to run this benchmark against a private Odoo 18 or 19")
     pb = load_playbook(DEFAULT_PLAYBOOK)
     with running_odoo(source) as server:
         db = server.new_database("bench_provision", with_addon=True)

@@ -196,6 +196,14 @@ INVALID_APIKEY = {"name": "werkzeug.exceptions.Unauthorized", "message": "Invali
                   "arguments": ["Invalid apikey", 401], "context": {}}
 
 
+def test_json2_passes_a_record_methods_ids_as_execute_kw_does(rsps: responses.RequestsMock) -> None:
+    odoo19_version(rsps)
+    rsps.add(responses.POST, f"{URL}/json/2/res.users/search", json=[5])
+    sign = rsps.add(responses.POST, f"{URL}/json/2/erp.signoff/action_sign", json=True)
+    client().execute("erp.signoff", "action_sign", [3], signer_id=7)
+    assert json.loads(sign.calls[0].request.body) == {"ids": [3], "signer_id": 7}
+
+
 def test_json2_refused_key_and_server_error(rsps: responses.RequestsMock) -> None:
     odoo19_version(rsps)
     rsps.add(responses.POST, f"{URL}/json/2/res.users/search", status=401, json=INVALID_APIKEY)

@@ -265,6 +265,8 @@ class Json2Backend:
         if method in self.RECORD_METHODS and rest:
             data["ids"] = rest.pop(0)
         names = self.POSITIONAL.get(method)
+        if names is None and len(rest) == 1 and _is_ids(rest[0]):
+            data["ids"] = rest.pop(0)  # execute_kw's convention: a record method's one argument is its ids
         if rest and (names is None or len(rest) > len(names)):
             raise ConfigError(f"{method} cannot be called with positional arguments over JSON-2",
                               "pass them as keyword arguments")
@@ -302,6 +304,10 @@ class Json2Backend:
         if not ids:
             raise OdooAuthError(f"the API key does not belong to the user {login!r}", AUTH_HINT)
         return int(ids[0])
+
+
+def _is_ids(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in value)
 
 
 class OdooClient:

@@ -1,4 +1,4 @@
-"""Fixtures for tests that need a live Odoo 18: see ``tests/odoo/harness.py`` and docs/odoo.md.
+"""Fixtures for tests that need a live Odoo (18 or 19, from ODOO_SRC): see ``tests/odoo/harness.py`` and docs/odoo.md.
 
 Every test under ``tests/odoo`` is marked ``odoo`` and skipped with a reason when ``ODOO_SRC`` is unset.
 

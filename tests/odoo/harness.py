@@ -500,13 +500,9 @@ _JSON2_NAMES = {"check_object_reference": ("module", "xml_id")}
 
 def _json2_arguments(method: str, args: tuple[object, ...], kwargs: dict[str, object]
                      ) -> tuple[tuple[object, ...], dict[str, object]]:
-    """Name what tests pass positionally, as execute_kw allows: known names, else ``[ids]`` of a record method."""
-    from connector.odoo.client import Json2Backend
-
+    """Name what tests pass positionally that the connector's client cannot name (it knows ids and its own calls)."""
     if method in _JSON2_NAMES:
         return (), {**kwargs, **dict(zip(_JSON2_NAMES[method], args, strict=True))}
-    if method not in Json2Backend.POSITIONAL and len(args) == 1 and isinstance(args[0], list):
-        return (), {**kwargs, "ids": args[0]}
     return args, kwargs
 
 
@@ -514,8 +510,11 @@ def make_api_key(source: OdooSource, config_file: Path, workdir: Path, db: str, 
     """A new API key for ``login`` on ``db`` (Odoo 19+), made with ``odoo-bin shell`` as an administrator would
     (Preferences › Account Security › New API Key does the same); about 10 s."""
     script = (
+        "import datetime\n"
         f"user = env['res.users'].search([('login', '=', {login!r})])\n"
-        "key = env['res.users.apikeys'].with_user(user)._generate(None, 'erp-playbook tests', None)\n"
+        # Only administrators may make keys that never expire; a day is plenty for a test.
+        "expiry = None if user._is_admin() else datetime.datetime.now() + datetime.timedelta(days=1)\n"
+        "key = env['res.users.apikeys'].with_user(user)._generate(None, 'erp-playbook tests', expiry)\n"
         "env.cr.commit()\n"
         "print('ERP_API_KEY=' + key)\n"
     )

@@ -1,4 +1,4 @@
-"""`playbook odoo doctor / install / provision` against a real Odoo 18 (fixtures: tests/odoo/conftest.py)."""
+"""`playbook odoo doctor / install / provision` against a real Odoo 18 or 19 (fixtures: tests/odoo/conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reports against a live Odoo 18 with the addon: the snapshot's numbers are the ones Odoo shows."""
+"""Reports against a live Odoo (18 or 19) with the addon: the snapshot's numbers are the ones Odoo shows."""
 
 from __future__ import annotations
 

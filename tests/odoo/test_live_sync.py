@@ -1,4 +1,4 @@
-"""`playbook sync` against a real Odoo 18 with the erp_playbook addon, Jira played by the contract-checked fake.
+"""`playbook sync` against a real Odoo (18 or 19) with the erp_playbook addon, Jira played by the contract-checked fake.
 
 Covers what only a real server can show: the addon's man-days and overdue computations, the unique worklog id,
 batched creates, a run killed mid-way then re-run ending exactly like one clean run, the addon's lock on lines the

@@ -52,9 +52,12 @@ class TestGoodCitizen(ErpPlaybookCase):
             ["name", "erp_playbook_id", "erp_size"]
         )["datas"]
         self.assertEqual(len(rows), 2)
-        result = projects.load(["name", "erp_size"], [["Imported", "small"]])
+        self.assertEqual(sorted(row[1] for row in rows), sorted(["", self.playbook.name]))
+        # The playbook a project follows is named, read and found by name like any other many2one.
+        result = projects.load(["name", "erp_size", "erp_playbook_id"], [["Imported", "small", self.playbook.name]])
         self.assertFalse(result["messages"], result["messages"])
-        self.assertEqual(projects.browse(result["ids"]).erp_size, "small")
+        imported = projects.browse(result["ids"])
+        self.assertEqual((imported.erp_size, imported.erp_playbook_id), ("small", self.playbook))
 
     def test_project_user_outside_the_playbook_works_on_playbook_tasks(self):
         self.sign(self.signoffs["requirements_signed"])  # no time on a phase a hard gate holds (lesson 12)

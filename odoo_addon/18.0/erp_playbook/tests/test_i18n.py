@@ -15,3 +15,8 @@ class TestTranslations(TransactionCase):
             self.assertEqual(menu.name, menu_name)
             field = self.env["ir.model.fields"].with_context(lang=lang)._get("project.project", "erp_man_day_budget")
             self.assertEqual(field.field_description, field_label)
+            # Where the groups are chosen on a user: the category on 18, the privilege on 19.
+            access = self.env.ref("erp_playbook.module_category_erp_playbook").with_context(lang=lang)
+            if "res.groups.privilege" in self.env:
+                access = self.env.ref("erp_playbook.res_groups_privilege_erp_playbook").with_context(lang=lang)
+            self.assertEqual(access.name, {"zh_TW": "實施手冊", "zh_CN": "实施手册"}[lang])
