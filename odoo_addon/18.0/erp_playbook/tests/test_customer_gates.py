@@ -91,10 +91,17 @@ class TestCustomerGates(ErpPlaybookCase):
 
     def test_a_consultant_cannot_confirm_the_implementation_log_for_the_customer(self):
         line = self.log(self.phases["requirements"])
+        # Both may see everyone's timesheets (approvers): only the playbook's rule stops the consultant.
+        consultant = new_test_user(
+            self.env, "erp_pm_log", groups="erp_playbook.group_erp_user,hr_timesheet.group_hr_timesheet_approver"
+        )
+        manager = new_test_user(
+            self.env, "erp_mgr_log", groups="erp_playbook.group_erp_manager,hr_timesheet.group_timesheet_manager"
+        )
         with self.assertRaisesRegex(AccessError, "Only the customer confirms the implementation log"):
-            line.with_user(self.consultant).action_erp_customer_confirm()
+            line.with_user(consultant).action_erp_customer_confirm()
         self.assertFalse(line.erp_customer_confirmed)
-        line.with_user(self.manager).action_erp_customer_confirm()  # the paper the customer signed
+        line.with_user(manager).action_erp_customer_confirm()  # the paper the customer signed
         self.assertTrue(line.erp_customer_confirmed)
 
     def test_the_customer_signs_in_the_portal_but_the_team_does_not(self):
