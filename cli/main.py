@@ -167,7 +167,9 @@ def show(playbook_ref: str, lang: str, as_json: bool) -> None:
                   label(lang, "gates_signed_by"))
     for i, phase in enumerate(pb.phases, 1):
         gates = "\n".join(
-            f"{'[bold red]' + label(lang, 'hard') + '[/] ' if g.hard else ''}{escape(g.name.get(lang))} "
+            f"{'[bold red]' + label(lang, 'hard') + '[/] ' if g.hard else ''}"
+            f"{'[bold red]' + label(lang, 'hard') + ' ' + '/'.join(g.hard_for) + '[/] ' if g.hard_for else ''}"
+            f"{escape(g.name.get(lang))} "
             f"({escape(roles.get(g.signed_by, g.signed_by))})"
             + (f" [dim]{'/'.join(g.sizes)}[/]" if g.sizes else "")
             for g in phase.gates

@@ -183,8 +183,9 @@ def build_plan(
         for gate in phase.gates:
             if gate.applies(size, industry):
                 records.append(PlannedRecord("gate", gate.key, phase.key, gate.name, {
-                    "hard": gate.hard, "blocks": gate.blocks, "signed_by": gate.signed_by,
-                    "document": gate.document,
+                    "hard": gate.is_hard(size), "blocks": gate.blocks, "signed_by": gate.signed_by,
+                    "document": gate.document, "evidence_required": gate.evidence_required,
+                    "certificate": gate.certificate,
                 }))
 
     planned_gates = {r.key for r in records if r.kind == "gate"}

@@ -204,9 +204,32 @@ def test_acceptance_certificate_blocks_closure_and_releases_the_acceptance_payme
     assert any(m.delay_days > 0 for m in tied), "the retention falls due some time after acceptance"
 
 
-def test_only_the_two_methodology_gates_are_hard(pb: Playbook) -> None:
-    assert {g.key for _, g in pb.hard_gates()} == {"requirements_report_signed", "acceptance_certificate_signed"}
+def test_the_hard_gates_are_the_ones_the_source_makes_decisive(pb: Playbook) -> None:
+    """Lessons 2, 5 (kickoff minutes, master plan before the survey), 12 (requirements), 22 and 37 (test sign-off and
+    confirmed data before go-live), 23 (acceptance before closure)."""
+    blocks = {g.key: g.blocks for _, g in pb.hard_gates()}
+    assert blocks == {
+        "kickoff_minutes_confirmed": "business_survey", "master_plan_confirmed": "business_survey",
+        "requirements_report_signed": "solution_design", "data_confirmed": "go_live", "test_signoff": "go_live",
+        "acceptance_certificate_signed": "closure",
+    }
     assert all(not (g.sizes or g.industries) for _, g in pb.hard_gates())
+    by_key = {g.key: g for _, g in pb.gates()}
+    # Hard per size: a small project may confirm its data alongside testing; every other hard gate holds for all.
+    assert [s for s in ("small", "medium", "large") if by_key["data_confirmed"].is_hard(s)] == ["medium", "large"]
+    assert all(by_key[k].is_hard("small") for k in blocks if k != "data_confirmed")
+
+
+def test_go_live_needs_the_opening_balance_reconciliation_attached(pb: Playbook) -> None:
+    gate = next(g for _, g in pb.gates() if g.key == "go_live_approved")
+    assert gate.evidence_required and "opening balance" in gate.document.en
+    assert [g.key for _, g in pb.gates() if g.evidence_required] == ["go_live_approved"]
+
+
+def test_phase_certificates_are_large_projects_own(pb: Playbook) -> None:
+    certificates = [g for _, g in pb.gates() if g.certificate]
+    assert len(certificates) == 6 and all(g.sizes == ["large"] for g in certificates)
+    assert all("certificate" in g.document.en for g in certificates)
 
 
 def test_budget_shares_sum_to_100_and_favour_the_working_phases(pb: Playbook) -> None:

@@ -331,6 +331,8 @@ class OdooProvisioner:
         blocks = gate.values.get("blocks")
         return Row(self.xid(gate.key), {
             "key": gate.key, "name": self.name(gate), "hard": bool(gate.values["hard"]),
+            "evidence_required": bool(gate.values.get("evidence_required")),
+            "is_certificate": bool(gate.values.get("certificate")),
             "document": gate.values["document"].get(self.lang) if gate.values.get("document") else None,
             "sequence": phase.values["sequence"] * 100 + siblings.index(gate.key) + 1,
         }, {"project_id": project_id, "phase_id": self.ids.get(self.xid(phase.key)),

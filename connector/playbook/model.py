@@ -104,20 +104,33 @@ class AcceptanceClock(BaseModel):
 
 
 class Gate(Scoped):
-    """A sign-off. ``hard`` gates are enforced: ``blocks`` names the phase that cannot start before it is signed."""
+    """A sign-off. A hard gate is enforced: ``blocks`` names the first phase that cannot start (nor take time)
+    before it is signed; every later phase waits too. ``hard: true`` holds for every size, ``hard_for`` for the
+    sizes it lists (soft on the others). ``evidence_required``: the sign-off needs a document attached (e.g. the
+    opening-balance reconciliation) before it can be signed. ``certificate``: the phase confirmation certificate,
+    which a large project's phase needs signed, its PDF attached, before the phase can be closed."""
 
     signed_by: Key
     document: Text
     hard: bool = False
+    hard_for: list[Size] = Field(default_factory=list)
     blocks: Key | None = None
     acceptance_clock: AcceptanceClock | None = None
     needs_key_user: bool = Field(default=False, description="refused until the project names a key user (lesson 18)")
+    evidence_required: bool = False
+    certificate: bool = False
 
     @model_validator(mode="after")
     def _hard_gates_block_something(self) -> Gate:
-        if self.hard and not self.blocks:
+        if (self.hard or self.hard_for) and not self.blocks:
             raise ValueError("a hard gate must name the phase it blocks (blocks: <phase key>)")
+        if self.hard and self.hard_for:
+            raise ValueError("give either hard: true (every size) or hard_for: [sizes], not both")
         return self
+
+    def is_hard(self, size: str) -> bool:
+        """Whether this gate blocks its phase in a project of this size."""
+        return self.hard or size in self.hard_for
 
 
 class Phase(_Item):
@@ -191,7 +204,7 @@ class Playbook(BaseModel):
         return [(phase, gate) for phase in self.phases for gate in phase.gates]
 
     def hard_gates(self) -> list[tuple[Phase, Gate]]:
-        return [(phase, gate) for phase, gate in self.gates() if gate.hard]
+        return [(phase, gate) for phase, gate in self.gates() if gate.hard or gate.hard_for]
 
 
 def _all_keys(pb: Playbook) -> list[tuple[str, str]]:
@@ -271,7 +284,7 @@ def consistency_problems(pb: Playbook) -> list[str]:
                     problems.append(
                         f"{base}.gates[{g}].blocks: phase {gate.blocks!r} does not come after {phase.key!r}"
                     )
-            if gate.hard and (gate.sizes or gate.industries):
+            if (gate.hard or gate.hard_for) and (gate.sizes or gate.industries):
                 problems.append(f"{base}.gates[{g}]: a hard gate applies to every project (no sizes/industries)")
 
     for p, phase in enumerate(pb.phases):

@@ -88,6 +88,7 @@ class GateRow(_Row):
     date_signed: date | None
     signer: str | None
     waiting_days: int | None
+    override: str | None = None  # "<reason> (<manager>, <date>)" when a manager overrode this hard gate
 
 
 class PaymentRow(_Row):
@@ -132,8 +133,11 @@ class Figures(_Row):
 def phase_rows(snap: ProjectSnapshot, names: Names) -> list[PhaseRow]:
     rows = []
     for phase in snap.phases:
+        # An unsigned hard gate holds the phase it names and every later one (lesson 12), unless overridden.
         blocked_by = [names(g.key, g.name) for g in snap.live_gates()
-                      if g.hard and g.blocks_phase_id == phase.id and g.state != "signed"]
+                      if g.hard and g.state != "signed" and not g.override_reason
+                      and (blocks := snap.phase_by_id(g.blocks_phase_id)) is not None
+                      and blocks.sequence <= phase.sequence]
         rows.append(PhaseRow(
             id=phase.id, key=phase.key, name=names(phase.key, phase.name), sequence=phase.sequence,
             state=phase.state, budget=phase.budget_man_days, spent=phase.spent_man_days,
@@ -170,6 +174,7 @@ def gate_rows(snap: ProjectSnapshot, names: Names) -> list[GateRow]:
             blocks_phase_name=names(blocks.key, blocks.name) if blocks else None, state=gate.state,
             status=gate_status(gate, phase, snap.as_of), date_requested=gate.date_requested,
             date_signed=gate.date_signed, signer=gate.signer, waiting_days=waiting,
+            override=_override(gate) if gate.state != "signed" else None,
         ))
     return rows
 
@@ -225,6 +230,14 @@ def figures(snap: ProjectSnapshot, gates: list[GateRow], payments: list[PaymentR
     )
 
 
+def _override(gate: GateSnap) -> str | None:
+    if not gate.override_reason:
+        return None
+    who = ", ".join(part for part in (gate.overridden_by, gate.date_overridden and gate.date_overridden.isoformat())
+                    if part)
+    return f"{gate.override_reason} ({who})" if who else gate.override_reason
+
+
 # --- risks --------------------------------------------------------------------------------------------
 def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], payments: list[PaymentRow],
           lang: str) -> list[Risk]:
@@ -265,7 +278,9 @@ def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], p
                 date=gate_snap.acceptance_due.isoformat())
 
     for gate in gates:
-        if gate.hard and gate.status in ("overdue", "rejected") and gate.blocks_phase_name:
+        if gate.hard and gate.override:  # work goes on without the customer's signature: the executives must know
+            add("hard_gate_overridden", "high", gate.key, gate.phase_key, gate=gate.name, override=gate.override)
+        elif gate.hard and gate.status in ("overdue", "rejected") and gate.blocks_phase_name:
             add("hard_gate_unsigned", "high", gate.key, gate.phase_key, gate=gate.name,
                 phase=gate.blocks_phase_name)
         elif gate.state == "requested" and gate.status == "overdue" and gate.waiting_days is not None:

@@ -210,7 +210,8 @@ class OdooReportSource:
         rows = self.odoo.execute(
             "erp.signoff", "search_read", [["project_id", "=", project_id]],
             fields=["key", "name", "phase_id", "hard", "blocks_phase_id", "state", "document", "date_requested",
-                    "date_signed", "signer_id", "signed_by_name", "date_acceptance_due", "days_late"],
+                    "date_signed", "signer_id", "signed_by_name", "date_acceptance_due", "days_late",
+                    "override_reason", "overridden_by_id", "date_overridden"],
             order="sequence, id", context={"today": as_of.isoformat()},
         )
         return [
@@ -221,6 +222,8 @@ class OdooReportSource:
                 date_requested=_date(row["date_requested"]), date_signed=_date(row["date_signed"]),
                 signer=_str(row["signed_by_name"]) or _name(row["signer_id"]),
                 acceptance_due=_date(row.get("date_acceptance_due")), days_late=int(row.get("days_late") or 0),
+                override_reason=_str(row.get("override_reason")), overridden_by=_name(row.get("overridden_by_id")),
+                date_overridden=_date(row.get("date_overridden")),
             )
             for row in rows
         ]

@@ -103,6 +103,9 @@ class GateSnap(_Model):
     # Lesson 23, the addon's acceptance clock on the report date: due one month live + grace after go-live.
     acceptance_due: date | None = None
     days_late: int = 0
+    override_reason: str | None = None  # a manager let work pass this unsigned hard gate (addon's action_override)
+    overridden_by: str | None = None
+    date_overridden: date | None = None
 
 
 class PaymentSnap(_Model):

@@ -271,6 +271,8 @@ def _gate_table(rep: WeeklyReport) -> Table:
         if g.waiting_days is not None and g.status in ("waiting", "overdue"):
             status += f" ({t(lang, 'gate.waited', days=g.waiting_days)})"
         hard = t(lang, "gate.blocks", phase=g.blocks_phase_name) if g.hard and g.blocks_phase_name else ""
+        if g.override:
+            hard += " " + t(lang, "gate.overridden", override=g.override)
         rows.append([Cell(g.name), Cell(g.phase_name), Cell(hard, "warn" if hard and g.status != "signed" else None),
                      Cell(status, GATE_TONE[g.status]), Cell(fmt_date(g.date_requested)),
                      Cell(fmt_date(g.date_signed)), Cell(g.signer or "")])

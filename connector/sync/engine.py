@@ -25,6 +25,7 @@ from connector.odoo.records import XMLID_MODULE, m2o_id, project_xmlid
 from connector.settings import ProjectLink
 from connector.sync.authors import Author, EmployeeDirectory
 from connector.sync.figures import NS_INVOICE, PhaseFigures, fmt, invoice_memory, num, payment
+from connector.sync.held import HeldLines, blocked_phases
 from connector.sync.issues import IssueInfo, IssueMap
 from connector.sync.jira_push import JiraTargets, edits, missing_message
 from connector.sync.jira_side import JiraSide
@@ -60,6 +61,7 @@ class _Project:
     result: ProjectResult
     odoo: dict[str, Any] | None = None
     phase_tasks: dict[str, int] = field(default_factory=dict)
+    blocked: dict[str, str] = field(default_factory=dict)  # phase key -> unsigned hard gates (sync/held.py)
     conflicts: set[str] = field(default_factory=set)  # worklog ids reported as conflicts in this run
 
     @property
@@ -88,6 +90,7 @@ class SyncEngine:
         self.jira_problem = jira_problem or "Jira is not configured (set PLAYBOOK_JIRA_URL, _USER and _TOKEN)"
         self.progress: Progress = progress or (lambda what, done, total: None)
         self.directory = EmployeeDirectory(self.odoo, self.state, employees)
+        self.held = HeldLines(self.state)
         self.signoff_workflow = signoff_workflow
         self.issue_map = IssueMap(self.jira, self.state) if self.jira is not None else None
         self.targets = JiraTargets(self.jira, self.state) if self.jira is not None else None
@@ -204,6 +207,7 @@ class SyncEngine:
 
         seen: set[str] = set()
         updated, deleted = FEEDS
+        self._guard(self._live(projects), "importing held worklogs", self._release_held, projects, by_jira_key, summary)
         complete = self._feed_updated(projects, by_jira_key, summary, start(updated), cursors, seen)
         self._feed_deleted(projects, start(deleted), cursors)
         if full and since is None and complete:
@@ -253,35 +257,51 @@ class SyncEngine:
                 if not self._live(projects):
                     return False
                 if ids:
-                    worklogs = self.jira.worklogs(ids)
-                    issues = self._issues({str(w["issueId"]) for w in worklogs})
-                    routed = self._route(worklogs, issues, by_jira_key, summary)
-                    seen.update(str(w["id"]) for w in worklogs)
-                    existing = {row["erp_jira_worklog_id"]: row
-                                for row in self.odoo.lines_by_worklog([str(w["id"]) for w in worklogs])}
-                    self.directory.sync_uid = getattr(self.odoo_port, "uid", None)
-                    employees = self.directory.resolve(Author.of(w) for ws in routed.values() for w in ws)
-                    for p in self._live(projects):
-                        self._apply(p, routed.get(p.code, []), issues, existing, employees)
+                    seen.update(self._page(ids, projects, by_jira_key, summary))
                     done += len(ids)
                 read_to = until
                 # New lines wait for one large create (Odoo recomputes the man-days once per call); a cursor moves
                 # only past pages whose lines are all in Odoo.
                 if not self._pending or len(self._pending) >= CREATE_BATCH:
-                    self._flush_creates()
+                    self._flush(projects)
                     self._commit_cursors("updated", projects, until, cursors)
                 self.progress("worklogs", done, None)
             if self._pending:
-                self._flush_creates()
+                self._flush(projects)
                 self._commit_cursors("updated", projects, until, cursors)
         except ConnectorError as exc:
             if self._pending and read_to is not None:  # what was read before the fault is kept
-                self._flush_creates()
+                self._flush(projects)
                 self._commit_cursors("updated", projects, read_to, cursors)
             self._pending.clear()
             self._fail_all(projects, "reading changed worklogs", exc)
             return False
         return True
+
+    def _page(self, ids: list[int], projects: list[_Project], by_jira_key: dict[str | None, _Project],
+              summary: SyncSummary, strict: bool = True) -> set[str]:
+        """Read these worklogs and bring their lines in Odoo in line; the ids Jira returned."""
+        assert self.jira is not None
+        worklogs = self.jira.worklogs(ids, strict)
+        issues = self._issues({str(w["issueId"]) for w in worklogs})
+        routed = self._route(worklogs, issues, by_jira_key, summary)
+        existing = {row["erp_jira_worklog_id"]: row
+                    for row in self.odoo.lines_by_worklog([str(w["id"]) for w in worklogs])}
+        self.directory.sync_uid = getattr(self.odoo_port, "uid", None)
+        employees = self.directory.resolve(Author.of(w) for ws in routed.values() for w in ws)
+        for p in self._live(projects):
+            self._apply(p, routed.get(p.code, []), issues, existing, employees)
+        return {str(w["id"]) for w in worklogs}
+
+    def _release_held(self, projects: list[_Project], by_jira_key: dict[str | None, _Project],
+                      summary: SyncSummary) -> None:
+        """Worklogs held by earlier runs go through again: imported if their phase is open now (sync/held.py).
+        Not strict: a held worklog deleted in Jira meanwhile is simply forgotten."""
+        codes = [p.code for p in self._live(projects)]
+        if ids := self.held.waiting(codes):
+            found = self._page(ids, projects, by_jira_key, summary, strict=False)
+            self._flush(projects)
+            self.held.forget_gone(codes, ids, found)
 
     def _route(self, worklogs: list[dict[str, Any]], issues: dict[str, IssueInfo],
                by_jira_key: dict[str | None, _Project], summary: SyncSummary) -> dict[str, list[dict[str, Any]]]:
@@ -308,8 +328,10 @@ class SyncEngine:
         result = p.result
         try:
             if worklogs and not p.phase_tasks:
-                p.phase_tasks = {ph["key"]: m2o_id(ph["task_id"]) for ph in self.odoo.phases([p.odoo_id])
-                                 if m2o_id(ph["task_id"])}
+                rows = self.odoo.phases([p.odoo_id])
+                p.phase_tasks = {ph["key"]: m2o_id(ph["task_id"]) for ph in rows if m2o_id(ph["task_id"])}
+                p.blocked = blocked_phases(rows)
+            worklogs = self.held.sift(p.code, result, worklogs, issues, existing, p.blocked, p.phase_tasks)
             plan = plan_lines(worklogs, issues, p.odoo_id, p.phase_tasks, employees, existing)
             self._write_plan(p, plan)
         except ConnectorError as exc:
@@ -335,6 +357,12 @@ class SyncEngine:
                        "booked on the project without a task")
             log.warning("project %s: %s", p.code, message)
             result.warnings.append(message)
+
+    def _flush(self, projects: list[_Project]) -> None:
+        """Create the pending lines, then let go of the held worklogs they release (sync/held.py): a worklog leaves
+        the held list only once its line is in Odoo, so a run killed in between holds it still."""
+        self._flush_creates()
+        self.held.commit_released([p.code for p in projects if not p.result.failed])
 
     def _flush_creates(self) -> None:
         """Create the pending lines: one ``create`` per project (of at most ``CREATE_BATCH`` lines)."""

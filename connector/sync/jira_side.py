@@ -85,9 +85,10 @@ class JiraSide:
             yield ids, next_since
             params = {"since": next_since}
 
-    def worklogs(self, ids: list[int]) -> list[dict[str, Any]]:
+    def worklogs(self, ids: list[int], strict: bool = True) -> list[dict[str, Any]]:
         """Every worklog of ``ids``, or an error: a page that comes back short is asked again for the missing ones
-        once, and is an error if they are still missing (the cursor then stays where it was)."""
+        once, and is an error if they are still missing (the cursor then stays where it was). ``strict=False``
+        (worklogs held by earlier runs, sync/held.py): those still missing are left out (deleted meanwhile)."""
         out: list[dict[str, Any]] = []
         for i in range(0, len(ids), WORKLOG_LIST_MAX):
             chunk = ids[i:i + WORKLOG_LIST_MAX]
@@ -98,14 +99,14 @@ class JiraSide:
                             len(chunk) - len(missing), len(chunk), len(missing))
                 got.update(self._worklog_list(missing))
                 missing = [wid for wid in chunk if wid not in got]
-            if missing:
+            if missing and strict:
                 shown = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
                 raise JiraError(
                     f"POST {self.api}/worklog/list: Jira returned {len(chunk) - len(missing)} of the {len(chunk)} "
                     f"worklogs the feed named, twice (missing: {shown}); nothing of this page was written",
                     "run again (a worklog deleted meanwhile drops out of the feed); if it persists, the sync user may "
                     "not see every worklog the feed lists: `playbook jira doctor` checks its permissions")
-            out += [got[wid] for wid in chunk]
+            out += [got[wid] for wid in chunk if wid in got]
         return out
 
     def _worklog_list(self, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -195,6 +196,31 @@ class JiraSide:
             body["update"] = {"labels": [{"add" if on else "remove": name} for name, on in labels.items()]}
         self.jira.request("PUT", f"{self.api}/issue/{issue_id}", json=body)
 
+
+    def status_author(self, issue: str, status: str) -> dict[str, Any] | None:
+        """Who last moved ``issue`` to ``status`` (the changelog's author: accountId, displayName, emailAddress when
+        the user's privacy settings show it); None when the changelog does not say."""
+        if self.api.endswith("/2"):  # Data Center has no changelog resource: the issue with its changelog expanded
+            data = self.jira.request("GET", f"{self.api}/issue/{issue}", params={"expand": "changelog",
+                                                                                "fields": "status"})
+            histories = ((data or {}).get("changelog") or {}).get("histories") if isinstance(data, dict) else None
+        else:
+            path = f"{self.api}/issue/{issue}/changelog"
+            data = self.jira.request("GET", path, params={"startAt": 0, "maxResults": 100})
+            total = int(data.get("total") or 0) if isinstance(data, dict) else 0
+            if isinstance(data, dict) and not data.get("isLast", True) and total > 100:  # the newest page
+                data = self.jira.request("GET", path, params={"startAt": total - 100, "maxResults": 100})
+            histories = data.get("values") if isinstance(data, dict) else None
+        if not isinstance(histories, list):
+            raise wrong_shape(self.jira, f"GET {self.api}/issue/{issue}/changelog", "an issue changelog", data)
+        wanted = status.casefold()
+        moves = [h for h in histories if isinstance(h, dict) and any(
+            i.get("field") == "status" and str(i.get("toString") or "").casefold() == wanted
+            for i in h.get("items") or [] if isinstance(i, dict))]
+        if not moves:
+            return None
+        author = max(moves, key=lambda h: str(h.get("created") or "")).get("author")
+        return author if isinstance(author, dict) else None
 
     def transitions(self, issue: str) -> list[dict[str, Any]]:
         """The transitions Jira offers the sync user from the issue's current status (with their target ``to``)."""

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from connector.odoo.erp_reads import PHASE_FIELDS, project_figures, project_ids_by_code
+from connector.odoo.records import m2o_id
 from connector.settings import ProjectLink
 from connector.sync.ports import OdooPort
 
@@ -68,7 +69,7 @@ class OdooSide:
 
     def phases(self, project_ids: list[int]) -> list[dict[str, Any]]:
         return self.odoo.search_read("erp.project.phase", [("project_id", "in", project_ids)],
-                                     ["project_id", *PHASE_FIELDS], order="project_id, sequence, id")
+                                     ["project_id", *PHASE_FIELDS, "blocked_by"], order="project_id, sequence, id")
 
     # -- timesheets ---------------------------------------------------------------------------------
     def lines_by_worklog(self, worklog_ids: Iterable[str],
@@ -116,6 +117,13 @@ class OdooSide:
             return []
         return self.odoo.search_read("erp.signoff", [("project_id", "in", project_ids), ("state", "!=", "superseded")],
                                      SIGNOFF_FIELDS)
+
+    def customer_contacts(self, partner_id: int) -> list[dict[str, Any]]:
+        """The customer's contacts (its commercial partner and everyone under it): id, name, email."""
+        rows = self.odoo.search_read("res.partner", [("id", "=", partner_id)], ["commercial_partner_id"])
+        commercial = m2o_id(rows[0].get("commercial_partner_id")) if rows else None
+        return self.odoo.search_read("res.partner", [("commercial_partner_id", "=", commercial or partner_id)],
+                                     ["name", "email"])
 
     def signoff_action(self, signoff_id: int, action: str, **kwargs: Any) -> None:
         """One of the addon's workflow actions (``action_request``, ``action_sign``, ``action_reject``)."""

@@ -13,6 +13,11 @@ Jira changes walk the sign-off workflow of ``jira_templates/`` one transition at
 strings, as the REST contract says). A signed Odoo sign-off is never written to; signed on one side and rejected
 on the other is a conflict, reported and left alone. A run killed between a write and its bookkeeping finishes the
 job on the next run: the intended move is stored before it is made.
+
+A signature is the customer's: a Sign-off moved to "Signed off" in Jira is recorded in Odoo only when the person who
+moved it (the issue's changelog) is a contact of the project's customer, matched by e-mail address; the contact is
+then the signer, and the Jira issue the evidence. Anyone else (a consultant, an account whose e-mail Jira hides) is a
+conflict: reported, Odoo left unsigned, until the customer signs in the portal or a manager records the paper.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -118,6 +123,8 @@ class JiraGate:
     status: str
     state: str | None
     date: str | None  # the day the issue reached its current status category
+    signer: str | None = None  # who moved it to Signed off (None: not looked up)
+    signer_partner: int | None = None  # that person's res.partner among the customer's contacts (None: not one)
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,8 @@ def decide(o: OdooGate, j: JiraGate, base: dict[str, Any] | None) -> Decision:
     if j.state == SIGNED:
         if o.state == REJECTED and (o_moved or not j_moved):
             return Decision(CONFLICT, why="rejected_signed")
+        if j.signer is not None and j.signer_partner is None:
+            return Decision(CONFLICT, why="not_customer")  # signed in Jira, but not by the customer
         return Decision(TO_ODOO, SIGNED)
     if j.state == REJECTED:  # Odoo open
         if base is not None and b_j == REJECTED and o_moved:
@@ -278,6 +287,9 @@ class SignoffSync:
               result: ProjectResult) -> None:
         base = self._settle(stored, o, j)
         decision = decide(o, j, base)
+        if decision.action == TO_ODOO and decision.target == SIGNED and o.partner_id:
+            j = self._signed_by(o, j)  # only now: one changelog read per gate about to be signed
+            decision = decide(o, j, base)
         entry = {"gate": gate, "issue": j.issue, "odoo": o.state, "jira": j.status}
         if decision.action == TO_ODOO:
             assert decision.target is not None
@@ -335,20 +347,31 @@ class SignoffSync:
         else:
             self.state.put_many(NS, {slot: value})
 
+    def _signed_by(self, o: OdooGate, j: JiraGate) -> JiraGate:
+        """``j`` with who moved it to its status, and that person's contact among the customer's (by e-mail)."""
+        author = self.jira.status_author(j.issue, j.status) or {}
+        name = str(author.get("displayName") or author.get("accountId") or "someone Jira does not name")
+        email = str(author.get("emailAddress") or "").strip().casefold()
+        contacts = self.odoo.customer_contacts(int(o.partner_id or 0)) if email else []
+        match = next((c for c in contacts if str(c.get("email") or "").strip().casefold() == email), None)
+        return replace(j, signer=name if email else f"{name} (e-mail hidden by Jira)",
+                       signer_partner=int(match["id"]) if match else None)
+
     # ------------------------------------------------------------------------------------------- writes
     def _to_odoo(self, gate: str, o: OdooGate, j: JiraGate, target: str) -> None:
-        signer = o.signer_id or o.partner_id
+        signer = j.signer_partner
         if target == SIGNED and not signer:
             raise GateProblem(
                 f"{j.issue} is Signed off in Jira, but Odoo does not know who signed {o.name!r} ({gate}): set the "
-                "customer on the Odoo project (or Signed By on the sign-off); the next sync signs it")
+                "customer on the Odoo project; the next sync signs it if a contact of the customer moved the issue")
         if self.dry_run:
             return
         try:
             if o.state in (DRAFT, REJECTED) and target in (REQUESTED, SIGNED, REJECTED):
                 self.odoo.signoff_action(o.id, "action_request")
             if target == SIGNED:
-                self.odoo.signoff_action(o.id, "action_sign", signer_id=signer, date_signed=j.date)
+                self.odoo.signoff_action(o.id, "action_sign", signer_id=signer, date_signed=j.date,
+                                         jira_issue=j.issue)
             elif target == REJECTED:
                 self.odoo.signoff_action(o.id, "action_reject", reason=f"Rejected in Jira: {j.issue}"
                                          + (f" on {j.date}" if j.date else ""))
@@ -392,6 +415,10 @@ class SignoffSync:
 
     def _conflict(self, why: str, gate: str, o: OdooGate, j: JiraGate) -> str:
         what = f"sign-off {o.name!r} ({gate})"
+        if why == "not_customer":
+            return (f"{what}: {j.issue} was signed in Jira by {j.signer}, not a customer contact: Odoo is left "
+                    f"{o.state}. Have the customer sign it in the portal, or let a manager record the signed paper "
+                    "(a customer contact signing in Jira needs the same e-mail in Jira and on the Odoo contact)")
         if why == "signed_rejected":
             return (f"{what} is signed in Odoo (on {o.date}) but {j.issue} is Rejected in Jira: nothing was changed. "
                     "If the customer did reject it, supersede it in Odoo (the next sync rejects the new request as in "

@@ -29,6 +29,7 @@ class ProjectResult:
     signoffs_to_jira: int = 0  # Jira Sign-off issues moved to match Odoo
     signoff_conflicts: int = 0  # signed on one side, rejected on the other (or signed apart): nothing changed
     signoffs: list[dict[str, Any]] = field(default_factory=list)  # gates changed or in conflict in this run
+    held: list[dict[str, Any]] = field(default_factory=list)  # worklogs on a phase a hard gate blocks (sync/held.py)
     hours_per_day: float | None = None
     budget: float | None = None
     spent: float | None = None

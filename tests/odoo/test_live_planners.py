@@ -44,7 +44,8 @@ def planned(db: OdooDatabase, project_id: int) -> dict[str, Any]:
     tasks = db.execute("project.task", "search_read", where,
                        fields=["erp_item_key", "erp_item_type", "erp_phase_id", "allocated_hours"])
     gates = db.execute("erp.signoff", "search_read", where,
-                       fields=["key", "hard", "phase_id", "blocks_phase_id", "sequence"])
+                       fields=["key", "hard", "phase_id", "blocks_phase_id", "sequence", "evidence_required",
+                               "is_certificate"])
     gate_key = {g["id"]: g["key"] for g in gates}  # type: ignore[union-attr]
     payments = db.execute("erp.payment.milestone", "search_read", where,
                           fields=["key", "amount", "percent", "signoff_id", "grace_days", "delay_days"])
@@ -54,7 +55,8 @@ def planned(db: OdooDatabase, project_id: int) -> dict[str, Any]:
                                       t["allocated_hours"] if t["erp_item_type"] == "phase" else None)
                   for t in tasks},  # type: ignore[union-attr]
         "gates": {g["key"]: (g["hard"], phase_key.get(_id(g["phase_id"])),  # type: ignore[union-attr]
-                             phase_key.get(_id(g["blocks_phase_id"])), g["sequence"]) for g in gates},
+                             phase_key.get(_id(g["blocks_phase_id"])), g["sequence"], g["evidence_required"],
+                             g["is_certificate"]) for g in gates},
         "payments": {m["key"]: (m["amount"], m["percent"], gate_key.get(_id(m["signoff_id"])),  # type: ignore[union-attr]
                                 m["grace_days"], m["delay_days"]) for m in payments},
     }

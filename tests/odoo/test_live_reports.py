@@ -58,6 +58,9 @@ def live(odoo_addon_db: OdooDatabase) -> dict[str, Any]:
     gate = ex("erp.signoff", "create", {"project_id": project, "phase_id": kickoff, "key": "kickoff_minutes",
                                         "name": "Kickoff minutes", "hard": True, "blocks_phase_id": survey})
     ex("erp.signoff", "action_request", [gate])
+    paper = ex("ir.attachment", "create", {"name": "minutes.pdf", "datas": "JVBERi0xLjQ=",
+                                           "mimetype": "application/pdf"})
+    ex("erp.signoff", "write", [gate], {"attachment_ids": [(4, paper)]})  # the signed paper a manager records
     ex("erp.signoff", "action_sign", [gate], signer_id=contact, date_signed=_day(30))
     ex("erp.payment.milestone", "create", {"project_id": project, "key": "pay_kickoff", "name": "On kickoff",
                                            "percent": 30.0, "signoff_id": gate, "grace_days": 10})

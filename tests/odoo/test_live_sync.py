@@ -26,6 +26,8 @@ from tests.jira_contract import contract_responses, needs_spec
 from tests.odoo.harness import OdooDatabase
 from tests.sync.fakes import (
     AWAITING,
+    CUSTOMER_EMAIL,
+    CUSTOMER_NAME,
     DUE,
     REMAINING,
     SIGNED_OFF,
@@ -197,6 +199,7 @@ def test_overdue_payment_is_flagged_on_both_sides(live: LiveWorld) -> None:
     signoff = db.execute("erp.signoff", "create", {"project_id": live.project_id, "key": "analysis_signed",
                                                    "name": "Analysis signed"})
     db.execute("erp.signoff", "action_request", [signoff])
+    _attach_paper(live, signoff)
     db.execute("erp.signoff", "action_sign", [signoff], signer_id=partner, date_signed="2024-01-02")
     milestone = db.execute("erp.payment.milestone", "create", {
         "project_id": live.project_id, "key": "after_analysis", "name": "After analysis", "percent": 30,
@@ -276,11 +279,21 @@ def test_the_line_is_booked_on_the_employee_with_the_authors_work_email(live: Li
         " ".join(summary.warnings)
 
 
+def _attach_paper(live: LiveWorld, signoff: int) -> None:
+    """The signed paper a manager attaches before recording a signature (the addon requires it)."""
+    paper = live.db.execute("ir.attachment", "create", {"name": "signed.pdf", "datas": "JVBERi0xLjQ=",
+                                                        "mimetype": "application/pdf"})
+    live.db.execute("erp.signoff", "write", [signoff], {"attachment_ids": [(4, paper)]})
+
+
 def _gate_with_payment(live: LiveWorld, key: str, *, delay_days: int = 0) -> tuple[int, int, int]:
-    """(customer partner, requested erp.signoff, payment milestone falling due with it) in the live project."""
+    """(the customer's contact who signs in Jira, requested erp.signoff, payment milestone falling due with it)."""
     db = live.db
-    partner = int(db.execute("res.partner", "create", {"name": f"Customer {live.link.code}"}))  # type: ignore[arg-type]
-    db.execute("project.project", "write", [live.project_id], {"partner_id": partner, "erp_contract_amount": 100000})
+    company = int(db.execute("res.partner", "create", {"name": f"Customer {live.link.code}",  # type: ignore[arg-type]
+                                                       "is_company": True}))
+    partner = int(db.execute("res.partner", "create", {  # type: ignore[arg-type]
+        "name": CUSTOMER_NAME, "email": CUSTOMER_EMAIL, "parent_id": company}))
+    db.execute("project.project", "write", [live.project_id], {"partner_id": company, "erp_contract_amount": 100000})
     signoff = int(db.execute("erp.signoff", "create", {  # type: ignore[arg-type]
         "project_id": live.project_id, "key": key, "name": key.replace("_", " ").capitalize()}))
     db.execute("erp.signoff", "action_request", [signoff])
@@ -330,6 +343,7 @@ def test_a_gate_signed_in_jira_is_signed_in_odoo_and_the_addon_sets_its_payment_
 def test_a_gate_signed_in_odoo_moves_its_jira_issue(live: LiveWorld) -> None:
     j, code, key = live.jira, live.link.code, live.link.jira_key or ""
     partner, signoff, _ = _gate_with_payment(live, "analysis_signed")
+    _attach_paper(live, signoff)
     live.db.execute("erp.signoff", "action_sign", [signoff], signer_id=partner, date_signed="2025-06-03")
     issue = j.add_signoff(key, "analysis_signed", code, status=TO_DO)
 

@@ -28,6 +28,7 @@ from tests.fakes.odoo_domain import matches
 from tests.jira_contract import validate_request
 
 BASE = "https://jira.example.test"
+CUSTOMER_NAME, CUSTOMER_EMAIL = "Chris Customer", "chris@acme.example"  # who signs in Jira unless a test says
 TOKEN = "tok-SECRET-never-logged"
 API = "/rest/api/3"
 FIELDS = [
@@ -122,10 +123,18 @@ class JiraFake:
             self.set_status(issue_id, status)
         return issue_id
 
-    def set_status(self, issue_id: str, status: str) -> None:
-        """Someone moves the issue (tests may skip the workflow); Jira stamps the category change."""
+    def set_status(self, issue_id: str, status: str, by: str = CUSTOMER_NAME,
+                   email: str | None = CUSTOMER_EMAIL) -> None:
+        """Someone moves the issue (tests may skip the workflow); Jira stamps the category change and keeps who moved
+        it in the changelog (``email`` None: hidden by the user's privacy settings). By default the customer's
+        contact of the sync tests (tests/sync/test_sync_signoffs.py ``_customer``)."""
         issue = self.issues[issue_id]
         self.tick()
+        issue.setdefault("history", []).append({
+            "id": str(len(issue["history"]) + 1), "created": self.stamp(),
+            "author": {"accountId": account_id_of(by), "displayName": by, "active": True,
+                       **({"emailAddress": email} if email else {})},
+            "items": [{"field": "status", "fieldtype": "jira", "fromString": issue["status"], "toString": status}]})
         if STATUSES[status]["category"] != STATUSES[issue["status"]]["category"]:
             issue["statuscategorychangedate"] = self.stamp()
         issue["status"], issue["updated"] = status, self.stamp()
@@ -181,6 +190,7 @@ class JiraFake:
             ("GET", r"/rest/api/3/project/[^/]+/properties/[^/]+", self._project_property),
             ("PUT", r"/rest/api/3/issue/[^/]+", self._edit),
             ("GET", r"/rest/api/3/issue/[^/]+/transitions", self._transitions),
+            ("GET", r"/rest/api/3/issue/[^/]+/changelog", self._changelog),
             ("POST", r"/rest/api/3/issue/[^/]+/transitions", self._transition),
         ]
         return [(method, re.compile(re.escape(BASE) + path + r"(\?.*)?$"), self._wrap(handler))
@@ -354,6 +364,16 @@ class JiraFake:
              "isInitial": False, "isAvailable": True, "isConditional": False, "isLooped": False}
             for t in self._offered(issue)]}
 
+    def _changelog(self, request: requests.PreparedRequest) -> tuple[int, Any]:
+        issue = self._issue(request)
+        if issue is None:
+            return 404, {"errorMessages": ["Issue does not exist or you do not have permission to see it."]}
+        query = parse_qs(urlsplit(request.url or "").query)
+        start, size = int(query.get("startAt", ["0"])[0]), int(query.get("maxResults", ["100"])[0])
+        history = issue.get("history") or []
+        return 200, {"startAt": start, "maxResults": size, "total": len(history),
+                     "isLast": start + size >= len(history), "values": history[start:start + size]}
+
     def _transition(self, request: requests.PreparedRequest) -> tuple[int, Any]:
         issue = self._issue(request)
         if issue is None:
@@ -363,7 +383,7 @@ class JiraFake:
         step = next((t for t in self._offered(issue) if t["id"] == wanted), None)  # "21" != 21, as in Jira
         if step is None:
             return 400, {"errorMessages": [f"Transition id '{wanted}' is not valid for this issue."], "errors": {}}
-        self.set_status(issue["id"], step["to"])
+        self.set_status(issue["id"], step["to"], by="Sync Bot", email="sync@example.test")
         return 204, None
 
 
@@ -410,6 +430,7 @@ M2O = {
     "erp.project.phase": {"project_id": "project.project", "task_id": "project.task"},
     "erp.payment.milestone": {"project_id": "project.project", "invoice_id": "account.move"},
     "erp.signoff": {"project_id": "project.project", "signer_id": "res.partner", "partner_id": "res.partner"},
+    "res.partner": {"commercial_partner_id": "res.partner"},
 }
 O2M = {"project.project": {"erp_phase_ids": ("erp.project.phase", "project_id"),
                            "erp_payment_ids": ("erp.payment.milestone", "project_id")}}
@@ -476,8 +497,11 @@ class OdooFake:
                            grace_days=30, days_overdue=overdue_days, is_overdue=overdue_days > 0,
                            signoff_id=signoff or False, delay_days=delay_days)
 
-    def add_partner(self, name: str) -> int:
-        return self.insert("res.partner", name=name)
+    def add_partner(self, name: str, *, email: str = "", parent: int | None = None) -> int:
+        """A company, or with ``parent`` one of its contacts (``commercial_partner_id`` as Odoo computes it)."""
+        rid = self.insert("res.partner", name=name, email=email or False)
+        self.tables["res.partner"][rid]["commercial_partner_id"] = parent or rid
+        return rid
 
     def add_signoff(self, project_id: int, key: str, *, state: str = "draft", date_signed: str | bool = False,
                     signer: int | None = None) -> int:
@@ -535,6 +559,7 @@ class OdooFake:
                     raise ConnectorError("Odoo refused create: This Jira worklog is already recorded")
                 taken.add(vals.get("erp_jira_worklog_id"))
                 self._check_employee(vals, "create")
+                self._check_phase_open(vals)
         self.writes += 1
         return [self.insert(model, **vals) for vals in vals_list]
 
@@ -585,7 +610,7 @@ class OdooFake:
         return True
 
     def _action_sign(self, model: str, ids: list[int], signer_id: int | None = None,
-                     date_signed: str | None = None) -> bool:
+                     date_signed: str | None = None, jira_issue: str | None = None) -> bool:
         for row in self._signoffs(ids, ("requested",), "requested"):
             signer = signer_id or row["signer_id"]
             if not signer:
@@ -623,6 +648,14 @@ class OdooFake:
             raise server_error("odoo.exceptions.UserError", f"{len(signed)} timesheet line(s) are part of the "
                                "implementation log the customer signed and cannot be changed or deleted.",
                                f"account.analytic.line.{method}")
+
+    def _check_phase_open(self, vals: dict[str, Any]) -> None:
+        """The addon refuses time on a phase an unsigned hard gate blocks (models/erp_phase_gates.py)."""
+        task = self.tables.get("project.task", {}).get(vals.get("task_id") or 0) or {}
+        phase = self.tables.get("erp.project.phase", {}).get(task.get("erp_phase_id") or 0) or {}
+        if phase.get("blocked_by"):
+            raise server_error("odoo.exceptions.UserError", f"No time can be booked on phase '{phase['name']}' yet: "
+                               f"the hard gate {phase['blocked_by']} is not signed.", "account.analytic.line.create")
 
     def _check_employee(self, vals: dict[str, Any], method: str) -> None:
         employee = self.tables["hr.employee"].get(vals.get("employee_id") or 0) if "employee_id" in vals else {}

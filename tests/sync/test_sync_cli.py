@@ -146,11 +146,12 @@ def test_reports_see_each_projects_last_run_and_why_it_failed(world: World, runn
 def test_sign_offs_show_in_the_table_and_in_json(world: World, runner: CliRunner, config: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from cli.output import console
-    from tests.sync.fakes import AWAITING, SIGNED_OFF
+    from tests.sync.fakes import AWAITING, CUSTOMER_EMAIL, CUSTOMER_NAME, SIGNED_OFF
 
     monkeypatch.setattr(console, "width", 240)  # a terminal wide enough for the whole table
     partner = world.odoo.add_partner("ACME Corp")
     world.odoo.tables["project.project"][world.acme_id]["partner_id"] = partner
+    world.odoo.add_partner(CUSTOMER_NAME, email=CUSTOMER_EMAIL, parent=partner)  # who signs in Jira
     world.odoo.add_signoff(world.acme_id, "analysis_signed", state="requested")
     world.jira.add_signoff("ACME", "analysis_signed", status=SIGNED_OFF)
     world.odoo.add_signoff(world.acme_id, "design_signed", state="signed", date_signed="2025-06-03")

@@ -25,7 +25,7 @@ from connector.sync.signoffs import (
 )
 from tests.jira_contract import validate_request
 from tests.sync.conftest import World, build_world
-from tests.sync.fakes import AWAITING, BASE, DUE, SIGNED_OFF, TO_DO, Killed
+from tests.sync.fakes import AWAITING, BASE, CUSTOMER_EMAIL, CUSTOMER_NAME, DUE, SIGNED_OFF, TO_DO, Killed
 from tests.sync.fakes import REJECTED as JIRA_REJECTED
 
 
@@ -39,9 +39,10 @@ class Gate:
 
 
 def _customer(world: World) -> int:
+    """The project's customer, and its contact who signs in Jira (the fake's default author of a status change)."""
     partner = world.odoo.add_partner("ACME Corp")
     world.odoo.tables["project.project"][world.acme_id]["partner_id"] = partner
-    return partner
+    return world.odoo.add_partner(CUSTOMER_NAME, email=CUSTOMER_EMAIL.upper(), parent=partner)
 
 
 def _gate(world: World, key: str, odoo: str = REQUESTED, jira: str = AWAITING, **odoo_values: Any) -> Gate:
@@ -103,12 +104,42 @@ def test_a_draft_gate_signed_in_jira_is_requested_then_signed_through_the_addon(
     assert _signoff(world, gate)["state"] == SIGNED
 
 
-def test_the_signer_already_named_on_the_sign_off_is_kept(world: World) -> None:
-    _customer(world)
-    contact = world.odoo.add_partner("Chris Customer, CFO")
-    gate = _gate(world, "analysis_signed", jira=SIGNED_OFF, signer=contact)
+def test_the_customer_contact_who_signed_in_jira_is_the_signer(world: World) -> None:
+    signer = _customer(world)
+    proposed = world.odoo.add_partner("Dana Customer, CEO", parent=world.odoo.tables["res.partner"][signer][
+        "commercial_partner_id"])
+    gate = _gate(world, "analysis_signed", jira=SIGNED_OFF, signer=proposed)
     world.run()
-    assert _signoff(world, gate)["signer_id"] == contact
+    assert _signoff(world, gate)["signer_id"] == signer  # who moved the issue, matched by e-mail
+
+
+@pytest.mark.parametrize(("by", "email", "shown"), [
+    ("Sam Consultant", "sam@implementer.example", "Sam Consultant"),         # the team, not the customer
+    (CUSTOMER_NAME, None, f"{CUSTOMER_NAME} (e-mail hidden by Jira)"),       # cannot tell who it is
+])
+def test_a_jira_signature_not_by_the_customer_is_a_conflict_and_odoo_stays_unsigned(
+        world: World, by: str, email: str | None, shown: str) -> None:
+    _customer(world)
+    gate = _gate(world, "analysis_signed")
+    world.jira.set_status(gate.issue, SIGNED_OFF, by=by, email=email)
+
+    summary = world.run()
+
+    assert summary.ok, summary.as_dict()
+    assert _signoff(world, gate)["state"] == REQUESTED
+    acme = summary.projects[0]
+    assert (acme.signoff_conflicts, acme.signoffs_signed_from_jira) == (1, 0)
+    key = gate.key(world)
+    assert any(f"{key} was signed in Jira by {shown}, not a customer contact" in w
+               and "sign it in the portal, or let a manager record the signed paper" in w for w in acme.warnings)
+    assert [m for model, m in world.odoo.calls if model == "erp.signoff" and m.startswith("action_")] == []
+    # Said again while it lasts; once the customer signs in Jira (or Odoo), the gate moves on.
+    assert world.run().projects[0].signoff_conflicts == 1
+    world.jira.set_status(gate.issue, AWAITING)
+    world.jira.set_status(gate.issue, SIGNED_OFF, by=CUSTOMER_NAME, email=CUSTOMER_EMAIL)
+    assert world.run().projects[0].signoffs_signed_from_jira == 1
+    assert _signoff(world, gate)["state"] == SIGNED
+    assert world.jira.violations == []
 
 
 def test_without_a_known_signer_the_gate_waits_and_the_run_says_what_to_set(world: World) -> None:
@@ -333,8 +364,8 @@ def _o(state: str, date: str | None = None, oid: int = 1) -> OdooGate:
     return OdooGate(id=oid, name="G", state=state, date=date, signer_id=None, partner_id=7)
 
 
-def _j(state: str, date: str | None = None) -> JiraGate:
-    return JiraGate(issue="ACME-1", status=state, state=state, date=date)
+def _j(state: str, date: str | None = None, signer: str | None = None, partner: int | None = None) -> JiraGate:
+    return JiraGate(issue="ACME-1", status=state, state=state, date=date, signer=signer, signer_partner=partner)
 
 
 @pytest.mark.parametrize(("o", "j", "base", "action", "target"), [
@@ -348,6 +379,13 @@ def _j(state: str, date: str | None = None) -> JiraGate:
     (_o(REQUESTED), _j(REJECTED), {"o": REQUESTED, "j": REQUESTED, "id": 1}, "to_odoo", REJECTED),
     (_o(SIGNED, "2025-06-03"), _j(SIGNED, "2025-06-09"), {"o": SIGNED, "j": REQUESTED, "id": 1}, "agree", None),
     (_o(SIGNED, "2025-06-03"), _j(SIGNED, "2025-06-09"), None, "conflict", None),
+    # Signed in Jira: by a contact of the customer it signs Odoo; by anyone else it is a conflict (not recorded).
+    (_o(REQUESTED), _j(SIGNED, "2025-06-03", signer="Chris Customer", partner=12), None, "to_odoo", SIGNED),
+    (_o(REQUESTED), _j(SIGNED, "2025-06-03", signer="Sam Consultant"), None, "conflict", None),
+    (_o(DRAFT), _j(SIGNED, "2025-06-03", signer="Sam Consultant"), {"o": DRAFT, "j": REQUESTED, "id": 1},
+     "conflict", None),
+    # Signed in Odoo (portal or paper): Jira follows whoever moved it there.
+    (_o(SIGNED, "2025-06-03"), _j(SIGNED, "2025-06-03", signer="Sam Consultant"), None, "agree", None),
 ])
 def test_which_side_wins(o: OdooGate, j: JiraGate, base: dict[str, Any] | None, action: str,
                          target: str | None) -> None:

@@ -19,6 +19,7 @@
         "views/erp_playbook_views.xml",
         "views/erp_project_phase_views.xml",
         "views/erp_signoff_views.xml",
+        "views/erp_signoff_gate_views.xml",
         "views/erp_payment_milestone_views.xml",
         "views/project_project_views.xml",
         "views/project_task_views.xml",

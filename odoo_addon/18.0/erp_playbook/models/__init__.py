@@ -6,5 +6,7 @@ from . import erp_signoff
 from . import erp_payment_milestone
 from . import account_analytic_line
 from . import res_config_settings
+from . import erp_signoff_customer
+from . import erp_phase_gates
 from . import erp_acceptance
 from . import erp_change_request

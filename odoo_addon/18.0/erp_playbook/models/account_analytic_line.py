@@ -27,10 +27,37 @@ class AccountAnalyticLine(models.Model):
     else:  # Odoo 18
         _sql_constraints = [("erp_jira_worklog_uniq", "unique(erp_jira_worklog_id)", "This Jira worklog is already recorded on another timesheet line.")]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("erp_customer_confirmed") for vals in vals_list):
+            self._erp_check_may_record_confirmation()
+        lines = super().create(vals_list)
+        lines._erp_check_phase_open()
+        return lines
+
     def write(self, vals):
+        if vals.get("erp_customer_confirmed"):
+            self._erp_check_may_record_confirmation()
         if set(vals) & set(SIGNED_FIELDS) and not self.env.context.get("erp_reopen_signed_log"):
             self._erp_check_not_signed()
-        return super().write(vals)
+        result = super().write(vals)
+        if {"task_id", "project_id"} & set(vals):  # moved onto a phase; hours already booked stay editable
+            self._erp_check_phase_open()
+        return result
+
+    def _erp_check_phase_open(self):
+        """No time on a phase that an unsigned hard gate holds (lesson 12; the sync holds such worklogs instead)."""
+        for phase in self.sudo().mapped("erp_phase_id"):  # a plain timesheet user cannot read phases
+            gates = phase._erp_gate_names()
+            if gates:
+                raise UserError(
+                    self.env._(
+                        "No time can be booked on phase '%(phase)s' yet: the hard gate %(gates)s is not signed. "
+                        "Have the customer sign it, or ask an ERP Playbook manager to override it with a reason.",
+                        phase=phase.name,
+                        gates=gates,
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_signed(self):
@@ -56,6 +83,16 @@ class AccountAnalyticLine(models.Model):
             raise AccessError(self.env._("Only an ERP Playbook manager can reopen a signed implementation log."))
         self.write({"erp_customer_confirmed": False, "erp_confirmed_date": False})
         return True
+
+    def _erp_check_may_record_confirmation(self):
+        """The implementation log is the customer's to sign: the team cannot tick it for them (lesson 16)."""
+        if not self.env.su and not self.env.user.has_group("erp_playbook.group_erp_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only the customer confirms the implementation log; an ERP Playbook manager records a "
+                    "confirmation the customer signed on paper."
+                )
+            )
 
     def action_erp_customer_confirm(self):
         self.filtered(lambda line: not line.erp_customer_confirmed).write(

@@ -129,13 +129,23 @@ class ErpPlaybookGate(models.Model):
     phase_id = fields.Many2one("erp.playbook.phase", required=True, ondelete="cascade", index=True)
     document = fields.Char(translate=True, help="The document the customer signs.")
     signed_by = fields.Char(help="Key of the role that signs.")
-    hard = fields.Boolean(help="A hard gate blocks the phase it names until it is signed.")
+    hard = fields.Boolean(help="A hard gate blocks the phase it names, and every later one, until it is signed.")
+    hard_sizes = fields.Char(help="Comma-separated project sizes on which the gate is hard (when not hard for all).")
+    evidence_required = fields.Boolean(help="A document must be attached before the sign-off can be signed.")
+    certificate = fields.Boolean(
+        string="Phase Certificate", help="The phase confirmation certificate a large project signs to close a phase."
+    )
     blocks_phase_id = fields.Many2one("erp.playbook.phase", ondelete="set null")
 
     if hasattr(models, "Constraint"):  # Odoo 19+ ignores _sql_constraints
         _key_uniq = models.Constraint("UNIQUE (playbook_id, key)", "Keys must be unique within a playbook.")
     else:  # Odoo 18
         _sql_constraints = [("key_uniq", "unique(playbook_id, key)", "Keys must be unique within a playbook.")]
+
+    def is_hard_for(self, size):
+        """Whether the gate blocks in a project of this size (the connector's ``Gate.is_hard``)."""
+        self.ensure_one()
+        return self.hard or size in (self.hard_sizes or "").split(",")
 
 
 class ErpPlaybookPayment(models.Model):

@@ -26,7 +26,9 @@ class ErpSignoff(models.Model):
     sequence = fields.Integer(default=10)
     document = fields.Char(help="The document the customer signs.")
     hard = fields.Boolean(
-        string="Hard Gate", tracking=True, help="A hard gate blocks the phase it names until it is signed."
+        string="Hard Gate",
+        tracking=True,
+        help="A hard gate blocks the phase it names, and every later one, until it is signed.",
     )
     blocks_phase_id = fields.Many2one("erp.project.phase", ondelete="set null", index=True)
     state = fields.Selection(

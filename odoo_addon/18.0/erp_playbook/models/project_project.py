@@ -166,7 +166,9 @@ class ProjectProject(models.Model):
                     "sequence": gate.phase_id.sequence * 100 + position[gate.phase_id.id],
                     "template_id": gate.id,
                     "document": gate.document or False,
-                    "hard": gate.hard,
+                    "hard": gate.is_hard_for(size),
+                    "evidence_required": gate.evidence_required,
+                    "is_certificate": gate.certificate,
                     "phase_id": phases[gate.phase_id.key].id if gate.phase_id.key in phases else False,
                     "blocks_phase_id": blocks.id if blocks else False,
                 }

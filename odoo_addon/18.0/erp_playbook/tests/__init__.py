@@ -9,3 +9,4 @@ from . import test_portal
 from . import test_good_citizen
 from . import test_planner
 from . import test_acceptance
+from . import test_customer_gates

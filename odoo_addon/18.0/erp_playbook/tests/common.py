@@ -48,8 +48,18 @@ class ErpPlaybookCase(TransactionCase):
         cls.consultant = new_test_user(cls.env, "erp_consultant", groups="erp_playbook.group_erp_user")
         cls.manager = new_test_user(cls.env, "erp_manager", groups="erp_playbook.group_erp_manager")
 
+    def attach_paper(self, signoff, mimetype="application/pdf"):
+        """The signed paper a manager attaches before recording a signature."""
+        paper = self.env["ir.attachment"].create(
+            {"name": f"{signoff.key}.pdf", "raw": b"%PDF-1.4 signed", "mimetype": mimetype}
+        )
+        signoff.attachment_ids = [(4, paper.id)]
+        return paper
+
     def sign(self, signoff, signer=None, date=None):
         if signoff.state == "draft":
             signoff.action_request()
+        if not signoff.attachment_ids:
+            self.attach_paper(signoff)
         signoff.action_sign(signer_id=(signer or self.customer_contact).id, date_signed=date)
         return signoff

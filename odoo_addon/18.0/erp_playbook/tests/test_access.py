@@ -68,6 +68,7 @@ class TestAccess(ErpPlaybookCase):
         self.assertEqual(self.playbook.hours_per_day, 7.5)
 
     def test_consultant_runs_the_phase_workflow(self):
+        self.sign(self.signoffs["requirements_signed"])  # the hard gate before it (lesson 12)
         phase = self.phases["acceptance"].with_user(self.consultant)
         phase.action_start()
         self.assertEqual(phase.state, "in_progress")

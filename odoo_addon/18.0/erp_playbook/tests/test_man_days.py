@@ -33,6 +33,7 @@ class TestManDays(ErpPlaybookCase):
 
     def test_spent_remaining_and_signed_per_phase_and_project(self):
         requirements, solution = self.phases["requirements"], self.phases["solution"]
+        self.sign(self.signoffs["requirements_signed"])  # time on solution design waits for it (lesson 12)
         self.log(requirements.item_task_ids[0], 12)
         self.log(requirements.task_id, 4, confirmed=True)
         self.log(solution.item_task_ids[0], 8)
@@ -57,6 +58,7 @@ class TestManDays(ErpPlaybookCase):
         self.assertAlmostEqual(self.project.erp_man_days_spent, 2.0)
 
     def test_line_follows_its_task_to_another_phase(self):
+        self.sign(self.signoffs["requirements_signed"])
         line = self.log(self.phases["requirements"].item_task_ids[0], 8)
         self.assertEqual(line.erp_phase_id, self.phases["requirements"])
         line.task_id = self.phases["solution"].task_id
