@@ -96,6 +96,51 @@ _LABELS: dict[str, tuple[str, str, str]] = {
     "verdict.1": ("usable, see the warnings", "可用，請看警告", "可用，请看警告"),
     "verdict.2": ("not usable yet: fix the failures above", "尚不可用：請先修正上列失敗項目",
                   "尚不可用：请先修正上列失败项"),
+    # sync summary (cli/sync_cmds.py)
+    "sync.title": ("Sync", "同步", "同步"),
+    "sync.title_dry": ("Sync (dry run: nothing written)", "同步（試算：未寫入任何資料）",
+                       "同步（试算：未写入任何数据）"),
+    "sync.project": ("project", "專案", "项目"),
+    "sync.status": ("status", "狀態", "状态"),
+    "sync.ok": ("ok", "正常", "正常"),
+    "sync.failed_status": ("FAILED", "失敗", "失败"),
+    "sync.read": ("read", "讀取", "读取"),
+    "sync.created": ("created", "新增", "新增"),
+    "sync.updated": ("updated", "更新", "更新"),
+    "sync.deleted": ("deleted", "刪除", "删除"),
+    "sync.signed_kept": ("signed kept", "已簽保留", "已签保留"),
+    "sync.jira_edits": ("Jira edits", "Jira 更新", "Jira 更新"),
+    "sync.signoffs": ("sign-offs signed from Jira / to Jira / conflicts", "簽核 自 Jira 簽署 / 推送至 Jira / 衝突",
+                      "签字 自 Jira 签署 / 推送至 Jira / 冲突"),
+    "sync.man_days": ("man-days spent / budget", "已用人天 / 預算", "已用人天 / 预算"),
+    "sync.remaining": ("remaining", "剩餘", "剩余"),
+    "sync.overdue": ("overdue", "逾期", "逾期"),
+    "sync.overdue_title": ("Overdue payments", "逾期款項", "逾期款项"),
+    "sync.milestone": ("payment milestone", "付款里程碑", "付款里程碑"),
+    "sync.due": ("due", "到期日", "到期日"),
+    "sync.days_overdue": ("days overdue", "逾期天數", "逾期天数"),
+    "sync.amount_due": ("amount due", "應收金額", "应收金额"),
+    "sync.warning": ("warning:", "警告：", "警告："),
+    "sync.ignored": ("{n} worklog(s) on Jira projects not in the configuration were ignored",
+                     "已略過 {n} 筆不在設定中的 Jira 專案工時", "已忽略 {n} 条不在配置中的 Jira 项目工时"),
+    "sync.costs": ("{jira} Jira requests, {odoo} Odoo calls, {seconds} s",
+                   "Jira 請求 {jira} 次，Odoo 呼叫 {odoo} 次，{seconds} 秒",
+                   "Jira 请求 {jira} 次，Odoo 调用 {odoo} 次，{seconds} 秒"),
+    # doctors' check names (their details are the servers' own words and stay as they are)
+    "check.server": ("server", "伺服器", "服务器"),
+    "check.database": ("database", "資料庫", "数据库"),
+    "check.login": ("login", "登入", "登录"),
+    "check.addon": ("addon", "模組", "模块"),
+    "check.rights": ("rights", "權限", "权限"),
+    "check.module": ("module", "模組", "模块"),
+    "check.settings": ("settings", "設定", "配置"),
+    "check.auth": ("auth", "驗證", "认证"),
+    "check.jira": ("jira", "Jira", "Jira"),
+    "check.deployment": ("deployment", "部署類型", "部署类型"),
+    "check.issue types": ("issue types", "議題類型", "问题类型"),
+    "check.fields": ("fields", "欄位", "字段"),
+    "check.workflow": ("workflow", "工作流程", "工作流"),
+    "check.project": ("project", "專案", "项目"),
 }
 _INDEX = {"en": 0, "zh_TW": 1, "zh_CN": 2}
 
@@ -103,6 +148,14 @@ _INDEX = {"en": 0, "zh_TW": 1, "zh_CN": 2}
 def label(lang: str, name: str, /, **params: object) -> str:
     text = _LABELS[name][_INDEX.get(lang, 0)]
     return text.format(**params) if params else text
+
+
+def check_name(lang: str, name: str) -> str:
+    """A doctor's check name in ``lang``; ``rights <model>`` / ``module <name>`` keep what follows the first word."""
+    if f"check.{name}" in _LABELS:
+        return label(lang, f"check.{name}")
+    head, _, rest = name.partition(" ")
+    return f"{label(lang, f'check.{head}')} {rest}" if rest and f"check.{head}" in _LABELS else name
 
 
 def label_keys() -> list[str]:

@@ -99,11 +99,12 @@ VERDICT_STYLES = {0: "green", 1: "yellow", 2: "bold red"}
 
 def print_checks(checks: Iterable[Check], code: int, lang: str = "en") -> None:
     """A doctor's checks, one line each with its fix, then the verdict that matches the exit code."""
-    from cli.labels import label
+    from cli.labels import check_name, label
 
     for check in checks:
         style = CHECK_STYLES[check.status]
-        console.print(f"[{style}]{label(lang, 'mark.' + check.status)}[/] {escape(check.name)}: {escape(check.detail)}")
+        name = check_name(lang, check.name)
+        console.print(f"[{style}]{label(lang, 'mark.' + check.status)}[/] {escape(name)}: {escape(check.detail)}")
         if check.fix and check.status != "ok":
             console.print(f"      [yellow]{label(lang, 'fix')}[/] {escape(name_config_file(check.fix) or '')}")
     console.print(f"[{VERDICT_STYLES[code]}]{label(lang, f'verdict.{code}')}[/]")

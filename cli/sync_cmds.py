@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.app import App, pass_app
-from cli.options import JSON_OPTION, dry_run_option
+from cli.labels import label
+from cli.options import JSON_OPTION, LANG_OPTION, dry_run_option
 from cli.output import console, fmt_num, print_json
 from cli.progress import progress_bar
 from connector.errors import ConfigError, ConnectorError
@@ -29,9 +30,10 @@ FAILED_EXIT = 1
 @click.option("--since", metavar="DATE", default=None,
               help="Re-read worklogs changed since DATE (2025-06-01 or 2025-06-01T18:00) instead of the cursor.")
 @click.option("--full", is_flag=True, help="Rebuild every cached mapping and re-read all worklogs (slow, safe).")
+@LANG_OPTION
 @JSON_OPTION
 @pass_app
-def sync(app: App, project_codes: tuple[str, ...], dry_run: bool, since: str | None, full: bool,
+def sync(app: App, project_codes: tuple[str, ...], dry_run: bool, since: str | None, full: bool, lang: str,
          as_json: bool) -> None:
     """Nightly sync of man-days, sign-offs and payment status for every configured project.
 
@@ -48,7 +50,7 @@ def sync(app: App, project_codes: tuple[str, ...], dry_run: bool, since: str | N
     if as_json:
         print_json(summary.as_dict())
     else:
-        _print_summary(summary)
+        _print_summary(summary, lang)
     if not summary.ok:
         sys.exit(FAILED_EXIT)
 
@@ -85,13 +87,15 @@ def _run(app: App, links: list[ProjectLink], *, dry_run: bool, since: int | None
 
 
 
-def _print_summary(summary: SyncSummary) -> None:
-    title = "Sync (dry run: nothing written)" if summary.dry_run else "Sync"
-    table = Table("project", "status", "read", "created", "updated", "deleted", "signed kept", "Jira edits",
-                  "sign-offs signed from Jira / to Jira / conflicts", "man-days spent / budget", "remaining", "overdue",
-                  title=title)
+def _print_summary(summary: SyncSummary, lang: str = "en") -> None:
+    def t(name: str, **params: object) -> str:
+        return label(lang, f"sync.{name}", **params)
+
+    table = Table(*(t(c) for c in ("project", "status", "read", "created", "updated", "deleted", "signed_kept",
+                                   "jira_edits", "signoffs", "man_days", "remaining", "overdue")),
+                  title=t("title_dry" if summary.dry_run else "title"))
     for p in summary.projects:
-        status = "[red]FAILED[/]" if p.failed else "[green]ok[/]"
+        status = f"[red]{t('failed_status')}[/]" if p.failed else f"[green]{t('ok')}[/]"
         spent = f"{fmt_num(round(p.spent, 2))} / {fmt_num(round(p.budget or 0, 2))}" if p.spent is not None else "-"
         remaining = fmt_num(round(p.remaining, 2)) if p.remaining is not None else "-"
         remaining = f"[red]{remaining}[/]" if (p.remaining or 0) < 0 else remaining
@@ -102,16 +106,17 @@ def _print_summary(summary: SyncSummary) -> None:
     console.print(table)
     overdue = summary.overdue()
     if overdue:
-        pay = Table("project", "payment milestone", "due", "days overdue", "amount due", title="Overdue payments")
+        pay = Table(t("project"), t("milestone"), t("due"), t("days_overdue"), t("amount_due"),
+                    title=t("overdue_title"))
         for o in overdue:
             due = o["amount_residual"] if o["amount_residual"] is not None else o["amount"]
             pay.add_row(escape(o["project"]), escape(o["name"]), str(o["date_due"] or "-"), str(o["days_overdue"]),
                         fmt_num(round(due, 2)))
         console.print(pay)
-    for line in _notes(summary):
+    for line in _notes(summary, lang):
         console.print(line)
-    console.print(f"[dim]{summary.jira_requests} Jira requests, {summary.odoo_calls} Odoo calls, "
-                  f"{summary.seconds:.1f} s[/]")
+    costs = t("costs", jira=summary.jira_requests, odoo=summary.odoo_calls, seconds=f"{summary.seconds:.1f}")
+    console.print(f"[dim]{escape(costs)}[/]")
 
 
 def _signoffs(p: ProjectResult) -> str:
@@ -123,14 +128,14 @@ def _signoffs(p: ProjectResult) -> str:
     return f"{p.signoffs_signed_from_jira} / {p.signoffs_to_jira} / {conflicts}"
 
 
-def _notes(summary: SyncSummary) -> list[str]:
+def _notes(summary: SyncSummary, lang: str = "en") -> list[str]:
     lines: list[str] = []
     for p in summary.projects:
         lines += [f"[red]{escape(p.code)}:[/] {escape(e)}" for e in p.errors]
         lines += [f"[yellow]{escape(p.code)}:[/] {escape(w)}" for w in p.warnings]
-    lines += [f"[yellow]warning:[/] {escape(w)}" for w in _dedupe(summary.warnings)]
+    lines += [f"[yellow]{label(lang, 'sync.warning')}[/] {escape(w)}" for w in _dedupe(summary.warnings)]
     if summary.ignored:
-        lines.append(f"[dim]{summary.ignored} worklog(s) on Jira projects not in the configuration were ignored[/]")
+        lines.append(f"[dim]{escape(label(lang, 'sync.ignored', n=summary.ignored))}[/]")
     return lines
 
 

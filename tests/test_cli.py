@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
@@ -97,3 +98,14 @@ def test_secrets_never_show_in_settings_output(runner: CliRunner, monkeypatch, t
     assert settings.jira.token is not None and settings.jira.token.get_secret_value() == "file-token-123"
     assert "file-token-123" not in shown and "env-secret-456" not in shown
     assert settings.jira.verify_tls is True
+
+
+def test_doctor_check_names_follow_the_language(capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.output import print_checks
+    from connector.checks import Check
+
+    checks = [Check("database", "ok", "prod"), Check("rights project.project", "fail", "may not create", "grant it")]
+    print_checks(checks, 2, "zh_TW")
+    out = capsys.readouterr().out
+    assert "資料庫: prod" in out and "權限 project.project: may not create" in out
+    assert "database" not in out and "rights" not in out

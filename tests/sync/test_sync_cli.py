@@ -73,6 +73,22 @@ def test_one_screen_summary_for_one_project(world: World, runner: CliRunner, con
     assert "ghost" not in result.stdout
 
 
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh_TW", ("同步", "專案", "逾期款項", "到期日", "Jira 請求")),
+    ("zh_CN", ("同步", "项目", "逾期款项", "到期日", "Jira 请求")),
+])
+def test_the_summary_speaks_the_chosen_language(world: World, runner: CliRunner, config: Path, lang: str,
+                                                words: tuple[str, ...]) -> None:
+    next(m for m in world.odoo.tables["erp.payment.milestone"].values() if m["key"] == "signing").update(
+        is_overdue=True, days_overdue=3)
+    result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    for word in words:
+        assert word in result.stdout
+    for english in ("Overdue payments", "payment milestone", "Jira requests", "project"):
+        assert english not in result.stdout
+
+
 def test_dry_run_and_since_options(world: World, runner: CliRunner, config: Path) -> None:
     world.jira.log(world.issues["analysis"], HOUR)
     result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--dry-run",
