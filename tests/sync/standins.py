@@ -184,7 +184,9 @@ def forward_app(target: str) -> App:
     session = requests.Session()
 
     def app(method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
-        kept = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept", "cookie")}
+        # Odoo 19's JSON-2 carries the API key and the database in headers: they go through too
+        forwarded = ("content-type", "accept", "cookie", "authorization", "x-odoo-database")
+        kept = {k: v for k, v in headers.items() if k.lower() in forwarded}
         response = session.request(method, target + path, headers=kept, data=body, timeout=300)
         return response.status_code, {"Content-Type": response.headers.get("Content-Type", "")}, response.content
     return app
