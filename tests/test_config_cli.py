@@ -255,5 +255,5 @@ def test_doctor_labels_in_chinese(runner: CliRunner, tmp_path: Path) -> None:
         result = runner.invoke(cli, ["odoo", "doctor", "--config", str(path), "--lang", "zh_TW"])
     assert result.exit_code in (0, 1), result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("正常 server:") and lines[-1] in ("可以建置", "可用，請看警告")
+    assert lines[0].startswith("正常 伺服器:") and lines[-1] in ("可以建置", "可用，請看警告")
     assert not any(line.startswith(("ok", "warn", "FAIL")) for line in lines)

@@ -198,8 +198,10 @@ def jira_path(part: str) -> Match:
 
 
 def odoo_call(model: str, method: str) -> Match:
-    """An ``execute_kw`` of ``model.method`` over /jsonrpc."""
+    """``model.method``: an ``execute_kw`` over /jsonrpc (Odoo 18) or ``POST /json/2/<model>/<method>`` (19+)."""
     def match(verb: str, path: str, body: bytes) -> bool:
+        if path == f"/json/2/{model}/{method}":
+            return True
         if path != "/jsonrpc":
             return False
         args = json.loads(body)["params"]["args"]
