@@ -39,6 +39,8 @@ class AccountAnalyticLine(models.Model):
 
     @api.model
     def _erp_visit_lines(self, project, visit_date, employee):
+        if not employee.exists():  # an unknown id must not match the project's lines without an employee
+            return self.browse()
         return (
             self.sudo()
             .search(

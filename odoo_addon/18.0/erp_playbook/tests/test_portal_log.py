@@ -80,6 +80,8 @@ class TestPortalImplementationLog(ErpPlaybookCase, HttpCase):
         self.assertNotIn("Acme ERP", listing.text)
         self.assertEqual(self.url_open(self.url()).status_code, 404)
         self.assertIn("error", self.confirm(name="Otto Other"))
+        self.authenticate("acme_log", "acme_log")  # the customer's own contact, on a visit that does not exist
+        self.assertEqual(self.url_open(self.url(self.env["hr.employee"].browse(999999))).status_code, 404)
         self.assertFalse(any(self.visit.mapped("erp_customer_confirmed")))
 
     def test_confirmed_visit_stays_as_it_was(self):
