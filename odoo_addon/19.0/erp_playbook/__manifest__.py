@@ -4,7 +4,7 @@
     "name": "ERP Implementation Playbook",
     "summary": "Run ERP implementation projects by a playbook: phases, "
     "sign-off gates, man-day budgets and payment milestones",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Services/Project",
     "website": "https://github.com/erp-playbook/erp-playbook",
     "author": "erp-playbook contributors",

@@ -10,3 +10,4 @@ from . import erp_signoff_customer
 from . import erp_phase_gates
 from . import erp_acceptance
 from . import erp_change_request
+from . import visit_confirmation

@@ -38,8 +38,7 @@ class ErpSignoff(models.Model):
 
     def _erp_is_customer_contact(self, partner):
         self.ensure_one()
-        customer = self.sudo().project_id.partner_id.commercial_partner_id  # a portal user cannot read projects
-        return bool(partner and customer and partner.commercial_partner_id == customer)
+        return self.sudo().project_id._erp_is_customer_contact(partner)  # a portal user cannot read projects
 
     @api.constrains("state", "signer_id", "attachment_ids")
     def _check_customer_signature(self):

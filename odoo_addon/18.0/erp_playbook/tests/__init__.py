@@ -10,3 +10,4 @@ from . import test_good_citizen
 from . import test_planner
 from . import test_acceptance
 from . import test_customer_gates
+from . import test_portal_log
