@@ -19,24 +19,6 @@ class ErpProjectPhase(models.Model):
         for phase in self:
             phase.blocked_by = phase._erp_gate_names() or False
 
-    def _unsigned_hard_gates(self):
-        """Hard gates not signed (nor overridden) that name this phase or an earlier one of the project."""
-        self.ensure_one()
-        return (
-            self.env["erp.signoff"]
-            .sudo()
-            .search(
-                [
-                    ("project_id", "=", self.project_id.id),
-                    ("hard", "=", True),
-                    ("blocks_phase_id", "!=", False),
-                    ("blocks_phase_id.sequence", "<=", self.sequence),
-                    ("state", "not in", ("signed", "superseded")),
-                    ("overridden_by_id", "=", False),
-                ]
-            )
-        )
-
     def _erp_gate_names(self):
         return ", ".join(f"'{name}'" for name in self._unsigned_hard_gates().mapped("name"))
 

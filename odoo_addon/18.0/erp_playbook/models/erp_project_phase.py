@@ -110,15 +110,20 @@ class ErpProjectPhase(models.Model):
             phase.is_blocked = bool(phase._unsigned_hard_gates())
 
     def _unsigned_hard_gates(self):
+        """Hard gates not signed (nor overridden by a manager) that name this phase or an earlier one of the
+        project: lesson 12, nothing proceeds before them (erp_phase_gates.py, account_analytic_line.py)."""
         self.ensure_one()
         return (
             self.env["erp.signoff"]
             .sudo()
             .search(
                 [
-                    ("blocks_phase_id", "=", self.id),
+                    ("project_id", "=", self.project_id.id),
                     ("hard", "=", True),
+                    ("blocks_phase_id", "!=", False),
+                    ("blocks_phase_id.sequence", "<=", self.sequence),
                     ("state", "not in", RELEASED_SIGNOFF_STATES),
+                    ("overridden_by_id", "=", False),
                 ]
             )
         )
