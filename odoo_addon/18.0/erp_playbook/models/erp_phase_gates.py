@@ -19,9 +19,6 @@ class ErpProjectPhase(models.Model):
         for phase in self:
             phase.blocked_by = phase._erp_gate_names() or False
 
-    def _erp_gate_names(self):
-        return ", ".join(f"'{name}'" for name in self._unsigned_hard_gates().mapped("name"))
-
     @api.constrains("state")
     def _check_phase_certificate(self):
         """A large project's phase is done only once its certificate is signed with the PDF attached."""

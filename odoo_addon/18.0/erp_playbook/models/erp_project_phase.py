@@ -128,18 +128,22 @@ class ErpProjectPhase(models.Model):
             )
         )
 
+    def _erp_gate_names(self):
+        """The unsigned hard gates holding this phase, quoted for messages ('' when none)."""
+        return ", ".join(f"'{name}'" for name in self._unsigned_hard_gates().mapped("name"))
+
     @api.constrains("state")
     def _check_hard_gates(self):
         """The server, not the UI, refuses to start a phase whose hard gates are not signed."""
         for phase in self.filtered(lambda p: p.state != "draft"):
-            unsigned = phase._unsigned_hard_gates()
-            if unsigned:
+            gates = phase._erp_gate_names()
+            if gates:
                 raise ValidationError(
                     self.env._(
                         "Phase '%(phase)s' cannot start: the hard sign-off %(gates)s is not signed yet. "
                         "Have the customer sign it first.",
                         phase=phase.name,
-                        gates=", ".join(f"'{name}'" for name in unsigned.mapped("name")),
+                        gates=gates,
                     )
                 )
 
