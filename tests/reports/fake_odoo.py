@@ -1,73 +1,31 @@
-"""An in-memory stand-in for Odoo's ``execute_kw`` (the calls the report source makes), and the Acme data set.
+"""The Acme data set for the reports, served by the one Odoo fake (``tests.fakes.odoo``).
 
 Records are dicts as Odoo's RPC returns them: many2one as ``[id, name]`` or ``False``, many2many as id lists,
-dates as ISO strings. Only what ``connector.reports.odoo_source`` uses is implemented, and strictly: an
-unknown method or domain operator fails the test instead of passing silently.
+dates as ISO strings; computed fields (payment rule, acceptance clock, item counts) as the addon answered them on
+``PAYMENTS_AS_OF``. ``FakeOdoo(records)`` is kept for the report tests: the one fake over a data set as of that
+date, with its calls counted per ``model.method``.
 """
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from typing import Any
 
-from tests.fakes.odoo_domain import matches
-from tests.fakes.odoo_domain import value as _value
-
-
-def _match(record: dict[str, Any], domain: list[Any]) -> bool:
-    return matches(record, domain)
-
+from tests.fakes.odoo import OdooFake
 
 # The report date the milestones' computed status below is valid for (tests/reports/conftest.py AS_OF).
 PAYMENTS_AS_OF = "2026-11-27"
 
 
-class FakeOdoo:
+class FakeOdoo(OdooFake):
+    """The Odoo fake over a data set as of ``PAYMENTS_AS_OF``; ``calls`` counts ``model.method``."""
+
     def __init__(self, records: dict[str, list[dict[str, Any]]]) -> None:
-        self.records = records
-        self.calls: Counter[str] = Counter()
+        super().__init__(records, as_of=PAYMENTS_AS_OF)
 
-    def _rows(self, model: str, domain: list[Any]) -> list[dict[str, Any]]:
-        return [r for r in self.records.get(model, []) if _match(r, domain)]
-
-    @staticmethod
-    def _pick(record: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
-        if not fields:
-            return copy.deepcopy(record)
-        return {"id": record["id"], **{f: copy.deepcopy(record.get(f, False)) for f in fields}}
-
-    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        self.calls[f"{model}.{method}"] += 1
-        if method == "search_count":
-            return len(self._rows(model, args[0]))
-        if method == "search":
-            return [r["id"] for r in self._rows(model, args[0])]
-        if method == "search_read":
-            # Their computed status (payment rule, acceptance clock) is for one date: the source must ask for it.
-            if model in ("erp.payment.milestone", "erp.signoff"):
-                assert (kwargs.get("context") or {}).get("today") == PAYMENTS_AS_OF, kwargs
-            rows = self._rows(model, args[0])
-            limit = kwargs.get("limit")
-            return [self._pick(r, kwargs.get("fields")) for r in rows[: limit or None]]
-        if method == "read":
-            ids = args[0]
-            by_id = {r["id"]: r for r in self.records.get(model, [])}
-            return [self._pick(by_id[i], kwargs.get("fields")) for i in ids]
-        if method == "read_group":
-            domain, fields, groupby = args
-            assert kwargs.get("lazy") is False
-            groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-            for row in self._rows(model, domain):
-                key = tuple(_value(row, g) for g in groupby)
-                group = groups.setdefault(key, {**{g: copy.deepcopy(row.get(g, False)) for g in groupby},
-                                                "__count": 0})
-                group["__count"] += 1
-                for spec in fields:
-                    name, _agg = spec.split(":")
-                    group[name] = group.get(name, 0.0) + row.get(name, 0.0)
-            return list(groups.values())
-        raise AssertionError(f"{model}.{method} not supported by the fake")
+    @property
+    def calls(self) -> Any:
+        return Counter(f"{model}.{method}" for model, method in self.called)
 
 
 # --- the Acme data set ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ pytestmark = needs_spec
 
 ACME = ProjectLink(code="acme", odoo_project="ACME ERP", jira_key="ACME")
 LOCAL = ProjectLink(code="local", odoo_project="Local only")
+SERVER_TODAY = date(2025, 5, 20)
 
 
 @dataclass
@@ -77,7 +79,8 @@ def rsps() -> Iterator[responses.RequestsMock]:
 
 def build_world(rsps: responses.RequestsMock | None, tmp_path: Path, page_size: int = 1000) -> World:
     """``rsps`` None: the fakes are served over HTTP instead (``tests.sync.standins``)."""
-    jira, odoo = JiraFake(page_size=page_size), OdooFake()
+    # The server's today: the signing milestone (due 2025-05-01, 30 days of grace) is invoiced, not yet overdue.
+    jira, odoo = JiraFake(page_size=page_size), OdooFake(today=SERVER_TODAY)
     if rsps is not None:
         jira.install(rsps)
     world = World(jira=jira, odoo=odoo, state_path=tmp_path / "state" / "sync.sqlite", links=[ACME, LOCAL])

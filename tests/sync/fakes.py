@@ -1,4 +1,5 @@
-"""Small stateful fakes for the sync tests: a Jira worklog site (responses callbacks) and an Odoo in memory.
+"""Small stateful fakes for the sync tests: a Jira worklog site (responses callbacks) and the Odoo fake in memory
+(``tests.fakes.odoo``).
 
 The Jira fake answers the endpoints the sync uses the way Jira Cloud documents them (``since`` inclusive,
 ``nextPage``/``lastPage`` paging, ``worklog/list`` at most 1000 ids, ``search/jql`` with ``nextPageToken``) and
@@ -8,12 +9,11 @@ checks every request against the published contract (``tests.jira_contract.valid
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,10 +21,12 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 import responses
 
-from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter
-from connector.odoo.errors import server_error
-from tests.fakes.odoo_domain import matches
+
+# The Odoo fake and the kill switch live in tests/fakes; these names stay importable from here.
+from tests.fakes.kill import Killed as Killed
+from tests.fakes.kill import KillSwitch
+from tests.fakes.odoo import OdooFake as OdooFake
 from tests.jira_contract import validate_request
 
 BASE = "https://jira.example.test"
@@ -52,26 +54,6 @@ STATUSES = {s["name"]: {"ref": s["statusReference"], "id": str(10000 + n), "cate
             for n, s in enumerate(WORKFLOW["statuses"], 1)}
 SIGNOFF_TRANSITIONS = WORKFLOW["workflows"][0]["transitions"]
 TO_DO, AWAITING, SIGNED_OFF, REJECTED = (s["name"] for s in WORKFLOW["statuses"])
-
-
-class Killed(BaseException):
-    """Stands in for SIGKILL: not an Exception, so nothing in the sync catches it."""
-
-
-class KillSwitch:
-    """Counts calls to both systems and 'kills' the run right after call number ``at`` went through."""
-
-    def __init__(self, at: int | None = None, after: str | None = None) -> None:
-        """``after``: kill right after the first call that was ``after`` instead (e.g. "erp.signoff.message_post")."""
-        self.at, self.after = at, after
-        self.calls = 0
-        self.seen: list[str] = []  # what each call was ("GET /rest/api/3/...", "erp.signoff.action_sign")
-
-    def tick(self, what: str = "") -> None:
-        self.calls += 1
-        self.seen.append(what)
-        if (self.at is not None and self.calls == self.at) or (self.after is not None and what == self.after):
-            raise Killed(f"killed after call {self.calls} ({what})")
 
 
 class JiraFake:
@@ -421,319 +403,3 @@ def make_adapter(sleeps: list[float] | None = None) -> JiraAdapter:
     session.auth = ("ann@example.test", TOKEN)
     return JiraAdapter(session, BASE, sleep=(sleeps.append if sleeps is not None else (lambda s: None)),
                        max_retries=3)
-
-
-# ------------------------------------------------------------------------------------------- Odoo
-M2O = {
-    "account.analytic.line": {"project_id": "project.project", "task_id": "project.task", "employee_id": "hr.employee"},
-    "project.task": {"project_id": "project.project", "erp_phase_id": "erp.project.phase"},
-    "erp.project.phase": {"project_id": "project.project", "task_id": "project.task"},
-    "erp.payment.milestone": {"project_id": "project.project", "invoice_id": "account.move"},
-    "erp.signoff": {"project_id": "project.project", "signer_id": "res.partner", "partner_id": "res.partner"},
-    "res.partner": {"commercial_partner_id": "res.partner"},
-}
-O2M = {"project.project": {"erp_phase_ids": ("erp.project.phase", "project_id"),
-                           "erp_payment_ids": ("erp.payment.milestone", "project_id")}}
-LOCKED_SIGNOFF = ("signed", "superseded")
-
-
-SIGNED_FIELDS = ("unit_amount", "date", "project_id", "task_id", "employee_id", "user_id")  # as the addon has them
-
-
-class OdooFake:
-    """Enough of Odoo for the sync: search_read with simple domains, create (lists), write, unlink, the addon's
-    computed man-days and overdue flags and its lock on confirmed lines, hr_timesheet's employee rules, and
-    ``web_search_read`` of employees with their users."""
-
-    def __init__(self, switch: KillSwitch | None = None) -> None:
-        self.tables: dict[str, dict[int, dict[str, Any]]] = {}
-        self.rpc_calls = 0
-        self.writes = 0
-        self.switch = switch or KillSwitch()
-        self.faults: list[tuple[str, str, ConnectorError]] = []
-        self.calls: list[tuple[str, str]] = []
-        self._next = 1
-        self.uid = self.insert("res.users", name="Sync Bot", login="sync@example.test", email="sync@example.test")
-        self.sync_employee = self.add_employee("Sync Bot", user=self.uid)
-
-    def add_employee(self, name: str, *, work_email: str = "", user: int | None = None, login: str = "",
-                     active: bool = True) -> int:
-        """An employee; ``login`` makes a user for it (login and e-mail both ``login``)."""
-        if login:
-            user = self.insert("res.users", name=name, login=login, email=login)
-        return self.insert("hr.employee", name=name, work_email=work_email, user_id=user or False, active=active)
-
-    def confirm(self, line_ids: list[int], on: str = "2025-06-30") -> None:
-        """The customer signs these lines (the addon's action_erp_customer_confirm)."""
-        for rid in line_ids:
-            self.tables["account.analytic.line"][rid].update(erp_customer_confirmed=True, erp_confirmed_date=on)
-
-    def insert(self, table: str, /, **values: Any) -> int:
-        rid = self._next
-        self._next += 1
-        self.tables.setdefault(table, {})[rid] = {"id": rid, **values}
-        return rid
-
-    def add_project(self, code: str, name: str, *, budget: float = 100.0, hours_per_day: float = 8.0,
-                    phases: tuple[tuple[str, float], ...] = (("analysis", 30.0), ("build", 70.0))) -> int:
-        pid = self.insert("project.project", name=name, erp_hours_per_day=hours_per_day, erp_man_day_budget=budget)
-        self.insert("ir.model.data", module="erp_playbook_rpc", model="project.project", name=f"{code}__project",
-                    res_id=pid)
-        for seq, (key, days) in enumerate(phases, 1):
-            task = self.insert("project.task", name=key.title(), project_id=pid, erp_item_key=key,
-                               erp_item_type="phase")
-            phase = self.insert("erp.project.phase", project_id=pid, key=key, name=key.title(), sequence=seq,
-                                task_id=task, budget_man_days=days)
-            self.tables["project.task"][task]["erp_phase_id"] = phase
-        return pid
-
-    def add_milestone(self, project_id: int, key: str, *, amount: float = 1000.0, date_due: str | bool = False,
-                      overdue_days: int = 0, invoice: dict[str, Any] | None = None, signoff: int | None = None,
-                      delay_days: int = 0) -> int:
-        """``signoff``: the gate it falls due with (date_due then follows the sign-off, as the addon computes it)."""
-        invoice_id = self.insert("account.move", **invoice) if invoice else False
-        return self.insert("erp.payment.milestone", project_id=project_id, key=key, name=key.title(), sequence=1,
-                           amount=amount, invoice_id=invoice_id, signoff_state="signed", date_due=date_due,
-                           grace_days=30, days_overdue=overdue_days, is_overdue=overdue_days > 0,
-                           signoff_id=signoff or False, delay_days=delay_days)
-
-    def add_partner(self, name: str, *, email: str = "", parent: int | None = None) -> int:
-        """A company, or with ``parent`` one of its contacts (``commercial_partner_id`` as Odoo computes it)."""
-        rid = self.insert("res.partner", name=name, email=email or False)
-        self.tables["res.partner"][rid]["commercial_partner_id"] = parent or rid
-        return rid
-
-    def add_signoff(self, project_id: int, key: str, *, state: str = "draft", date_signed: str | bool = False,
-                    signer: int | None = None) -> int:
-        return self.insert("erp.signoff", project_id=project_id, key=key, name=key.replace("_", " ").title(),
-                           state=state, date_signed=date_signed, signer_id=signer or False, rejection_reason=False)
-
-    def signoff(self, key: str) -> dict[str, Any]:
-        """The live (not superseded) sign-off of a gate key."""
-        return max((r for r in self.tables["erp.signoff"].values() if r["key"] == key and r["state"] != "superseded"),
-                   key=lambda r: r["id"])
-
-    def notes(self, signoff_id: int) -> list[str]:
-        return [m["body"] for m in self.tables.get("mail.message", {}).values()
-                if m["model"] == "erp.signoff" and m["res_id"] == signoff_id]
-
-    def lines(self) -> list[dict[str, Any]]:
-        return list(self.tables.get("account.analytic.line", {}).values())
-
-    def fail(self, model: str, method: str, error: ConnectorError) -> None:
-        self.faults.append((model, method, error))
-
-    # -- RPC ------------------------------------------------------------------------------------------
-    def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
-        return self.execute(model, "search_read", domain, fields, **kw)
-
-    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        self.rpc_calls += 1
-        self.calls.append((model, method))
-        for i, (m, meth, error) in enumerate(self.faults):
-            if m == model and meth == method:
-                del self.faults[i]
-                raise error
-        result = getattr(self, f"_{method}")(model, *args, **kwargs)
-        self.switch.tick(f"{model}.{method}")
-        return result
-
-    def _search_read(self, model: str, domain: list[Any], fields: list[str], order: str | None = None) -> Any:
-        self._compute(model)
-        rows = [r for r in self.tables.get(model, {}).values() if _match(r, domain)]
-        return [{"id": r["id"], **{f: self._out(model, f, r.get(f, False)) for f in fields}} for r in rows]
-
-    def _out(self, model: str, name: str, value: Any) -> Any:
-        target = M2O.get(model, {}).get(name)
-        if target and value:
-            return [value, self.tables[target][value].get("name", "")]
-        return value
-
-    def _create(self, model: str, vals_list: list[dict[str, Any]]) -> list[int]:
-        table = self.tables.setdefault(model, {})
-        if model == "account.analytic.line":
-            taken = {r.get("erp_jira_worklog_id") for r in table.values()}
-            vals_list = [{"employee_id": self.sync_employee, **vals} for vals in vals_list]  # hr_timesheet's default
-            for vals in vals_list:
-                if vals.get("erp_jira_worklog_id") in taken:
-                    raise ConnectorError("Odoo refused create: This Jira worklog is already recorded")
-                taken.add(vals.get("erp_jira_worklog_id"))
-                self._check_employee(vals, "create")
-                self._check_phase_open(vals)
-        self.writes += 1
-        return [self.insert(model, **vals) for vals in vals_list]
-
-    def _write(self, model: str, ids: list[int], vals: dict[str, Any]) -> bool:
-        if model == "erp.signoff":
-            self._check_signoff_unlocked(ids, vals)
-        if model == "account.analytic.line":
-            if set(vals) & set(SIGNED_FIELDS):
-                self._check_not_signed(ids, "write")
-            self._check_employee(vals, "write")
-        self.writes += 1
-        for rid in ids:
-            self.tables[model][rid].update(vals)
-        return True
-
-    def _unlink(self, model: str, ids: list[int]) -> bool:
-        if model == "account.analytic.line":
-            self._check_not_signed(ids, "unlink")
-        self.writes += 1
-        for rid in ids:
-            self.tables[model].pop(rid, None)
-        return True
-
-    def _action_erp_customer_confirm(self, model: str, ids: list[int]) -> bool:
-        self.confirm(ids)
-        return True
-
-    # -- the addon's sign-off workflow (odoo_addon/18.0/erp_playbook/models/erp_signoff.py) ---------------------
-    def _check_signoff_unlocked(self, ids: list[int], vals: dict[str, Any]) -> None:
-        for rid in ids:
-            row = self.tables["erp.signoff"][rid]
-            changed = [k for k, v in vals.items() if row.get(k) != v and not k.startswith("message_")]
-            if row["state"] in LOCKED_SIGNOFF and changed:
-                raise server_error("odoo.exceptions.UserError", f"Sign-off '{row['name']}' is {row['state']} and "
-                                   f"cannot be changed ({', '.join(sorted(changed))}).", "erp.signoff.write")
-
-    def _signoffs(self, ids: list[int], allowed: tuple[str, ...], what: str) -> list[dict[str, Any]]:
-        rows = [self.tables["erp.signoff"][rid] for rid in ids]
-        for row in rows:
-            if row["state"] not in allowed:
-                raise server_error("odoo.exceptions.UserError", f"Only a {what} sign-off can be changed so "
-                                   f"('{row['name']}').", "erp.signoff")
-        return rows
-
-    def _action_request(self, model: str, ids: list[int]) -> bool:
-        self._signoffs(ids, ("draft", "rejected"), "draft or rejected")
-        self._write(model, ids, {"state": "requested", "date_requested": date.today().isoformat()})
-        return True
-
-    def _action_sign(self, model: str, ids: list[int], signer_id: int | None = None,
-                     date_signed: str | None = None, jira_issue: str | None = None) -> bool:
-        for row in self._signoffs(ids, ("requested",), "requested"):
-            signer = signer_id or row["signer_id"]
-            if not signer:
-                raise server_error("odoo.exceptions.UserError", f"Set who signed '{row['name']}' (Signed By) before "
-                                   "marking it signed.", "erp.signoff.action_sign")
-            self._write(model, [row["id"]], {"state": "signed", "signer_id": signer,
-                                             "date_signed": date_signed or date.today().isoformat()})
-        return True
-
-    def _action_reject(self, model: str, ids: list[int], reason: str | None = None) -> bool:
-        self._signoffs(ids, ("requested",), "requested")
-        self._write(model, ids, {"state": "rejected", "rejection_reason": reason or False})
-        return True
-
-    def _action_supersede(self, model: str, ids: list[int]) -> bool:
-        for row in self._signoffs(ids, ("signed",), "signed"):
-            copy = {k: v for k, v in row.items() if k != "id"}
-            successor = self.insert(model, **{**copy, "state": "requested", "date_signed": False, "signer_id": False})
-            row.update(state="superseded", superseded_by_id=successor)
-        return True
-
-    def _message_post(self, model: str, ids: list[int], body: str = "", **kw: Any) -> int:
-        self.writes += 1
-        (rid,) = ids
-        # Odoo stores a plain-text body escaped, as HTML.
-        return self.insert("mail.message", model=model, res_id=rid, body=f"<p>{html.escape(body)}</p>",
-                           subtype=kw.get("subtype_xmlid"))
-
-    def _search_count(self, model: str, domain: list[Any]) -> int:
-        return sum(1 for r in self.tables.get(model, {}).values() if _match(r, domain))
-
-    def _check_not_signed(self, ids: list[int], method: str) -> None:
-        signed = [rid for rid in ids if self.tables["account.analytic.line"].get(rid, {}).get("erp_customer_confirmed")]
-        if signed:
-            raise server_error("odoo.exceptions.UserError", f"{len(signed)} timesheet line(s) are part of the "
-                               "implementation log the customer signed and cannot be changed or deleted.",
-                               f"account.analytic.line.{method}")
-
-    def _check_phase_open(self, vals: dict[str, Any]) -> None:
-        """The addon refuses time on a phase an unsigned hard gate blocks (models/erp_phase_gates.py)."""
-        task = self.tables.get("project.task", {}).get(vals.get("task_id") or 0) or {}
-        phase = self.tables.get("erp.project.phase", {}).get(task.get("erp_phase_id") or 0) or {}
-        if phase.get("blocked_by"):
-            raise server_error("odoo.exceptions.UserError", f"No time can be booked on phase '{phase['name']}' yet: "
-                               f"the hard gate {phase['blocked_by']} is not signed.", "account.analytic.line.create")
-
-    def _check_employee(self, vals: dict[str, Any], method: str) -> None:
-        employee = self.tables["hr.employee"].get(vals.get("employee_id") or 0) if "employee_id" in vals else {}
-        if employee is None or (employee and not employee.get("active", True)):
-            raise server_error("odoo.exceptions.ValidationError", "Timesheets must be created with an active "
-                               "employee in the selected companies.", f"account.analytic.line.{method}")
-
-    def _web_search_read(self, model: str, domain: list[Any], specification: dict[str, Any]) -> dict[str, Any]:
-        assert model == "hr.employee.public", model
-        records = []
-        for e in self.tables.get("hr.employee", {}).values():
-            if not e.get("active", True) or not _match(e, domain):
-                continue
-            row: dict[str, Any] = {"id": e["id"], **{f: e.get(f, False) for f in specification if f != "user_id"}}
-            if "user_id" in specification:
-                user = self.tables["res.users"].get(e.get("user_id") or 0)
-                wanted = (specification["user_id"] or {}).get("fields") or {}
-                row["user_id"] = {"id": user["id"], **{f: user.get(f, False) for f in wanted}} if user else False
-            records.append(row)
-        return {"length": len(records), "records": records}
-
-    def _web_read(self, model: str, ids: list[int], specification: dict[str, Any]) -> list[dict[str, Any]]:
-        """Odoo 17+'s ``web_read``: many2ones as ids (or dicts when the spec opens them), one2manys as lists."""
-        self._compute(model)
-        out = []
-        for rid in ids:
-            row = self.tables.get(model, {}).get(rid)
-            if row is None:
-                continue
-            values: dict[str, Any] = {"id": rid}
-            for name, spec in specification.items():
-                if name in O2M.get(model, {}):
-                    comodel, inverse = O2M[model][name]
-                    self._compute(comodel)
-                    children = sorted((r for r in self.tables.get(comodel, {}).values() if r.get(inverse) == rid),
-                                      key=lambda r: (r.get("sequence") or 0, r["id"]))
-                    values[name] = self._web_read(comodel, [r["id"] for r in children], spec.get("fields") or {})
-                elif name in M2O.get(model, {}) and (spec or {}).get("fields") is not None:
-                    target = row.get(name) or False
-                    values[name] = (self._web_read(M2O[model][name], [target], spec["fields"]) or [False])[0] \
-                        if target else False
-                else:
-                    values[name] = row.get(name, False)
-            out.append(values)
-        return out
-
-    def _compute(self, model: str) -> None:
-        if model == "erp.signoff":
-            for row in self.tables.get(model, {}).values():
-                row["partner_id"] = self.tables["project.project"][row["project_id"]].get("partner_id") or False
-        if model == "erp.payment.milestone":
-            for m in self.tables.get(model, {}).values():
-                if m.get("signoff_id"):  # the addon's _compute_dates: due when the gate is signed (+ delay)
-                    gate = self.tables["erp.signoff"][m["signoff_id"]]
-                    signed = gate["state"] == "signed" and gate["date_signed"]
-                    m["signoff_state"] = gate["state"]
-                    m["date_due"] = (date.fromisoformat(gate["date_signed"]) + timedelta(days=m["delay_days"])
-                                     ).isoformat() if signed else False
-                # The addon's collection_status, from the overdue days a test sets (tests/odoo checks the real one).
-                invoice = self.tables.get("account.move", {}).get(m.get("invoice_id") or 0)
-                settled = bool(invoice) and invoice.get("payment_state") in ("paid", "in_payment", "reversed")
-                m["collection_status"] = ("overdue" if m.get("is_overdue") else "paid" if settled
-                                          else "invoiced" if invoice else "not_due")
-        lines = self.lines()
-        tasks = self.tables.get("project.task", {})
-        if model == "erp.project.phase":
-            for phase in self.tables.get(model, {}).values():
-                hpd = self.tables["project.project"][phase["project_id"]]["erp_hours_per_day"]
-                hours = sum(ln["unit_amount"] for ln in lines
-                            if ln.get("task_id") and tasks[ln["task_id"]].get("erp_phase_id") == phase["id"])
-                phase["spent_man_days"] = hours / hpd
-                phase["remaining_man_days"] = phase["budget_man_days"] - phase["spent_man_days"]
-        if model == "project.project":
-            for project in self.tables.get(model, {}).values():
-                hours = sum(ln["unit_amount"] for ln in lines if ln["project_id"] == project["id"])
-                project["erp_man_days_spent"] = hours / project["erp_hours_per_day"]
-                project["erp_man_days_remaining"] = project["erp_man_day_budget"] - project["erp_man_days_spent"]
-
-
-def _match(row: dict[str, Any], domain: list[Any]) -> bool:
-    return matches(row, domain)

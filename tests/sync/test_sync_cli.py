@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,7 @@ def test_json_summary_and_non_zero_exit_when_a_project_failed(world: World, runn
 
 
 def test_one_screen_summary_for_one_project(world: World, runner: CliRunner, config: Path) -> None:
-    next(m for m in world.odoo.tables["erp.payment.milestone"].values() if m["key"] == "signing").update(
-        is_overdue=True, days_overdue=3)
+    world.odoo.today = date(2025, 6, 3)  # the signing milestone is 3 days overdue
     result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "ACME"])
     assert result.exit_code == 0, result.output
     assert "Overdue payments" in result.stdout and "Signing" in result.stdout
@@ -79,8 +79,7 @@ def test_one_screen_summary_for_one_project(world: World, runner: CliRunner, con
 ])
 def test_the_summary_speaks_the_chosen_language(world: World, runner: CliRunner, config: Path, lang: str,
                                                 words: tuple[str, ...]) -> None:
-    next(m for m in world.odoo.tables["erp.payment.milestone"].values() if m["key"] == "signing").update(
-        is_overdue=True, days_overdue=3)
+    world.odoo.today = date(2025, 6, 3)  # the signing milestone is 3 days overdue
     result = runner.invoke(cli, ["--config", str(config), "sync", "--project", "acme", "--lang", lang])
     assert result.exit_code == 0, result.output
     for word in words:

@@ -12,9 +12,17 @@ GATE = "'Requirements report signed'"
 
 
 def _block(world: World, phase: str, gate: str | None = GATE) -> None:
-    row = next(p for p in world.odoo.tables["erp.project.phase"].values()
-               if p["project_id"] == world.acme_id and p["key"] == phase)
-    row["blocked_by"] = gate or False
+    """A hard gate holding ``phase`` (the addon computes the phase's ``blocked_by``); ``gate`` None: it is signed."""
+    phase_id = next(p["id"] for p in world.odoo.tables["erp.project.phase"].values()
+                    if p["project_id"] == world.acme_id and p["key"] == phase)
+    signoffs = world.odoo.tables.setdefault("erp.signoff", {})
+    held = [s for s in signoffs.values() if s["blocks_phase_id"] == phase_id]
+    if gate is None:
+        for row in held:
+            row.update(state="signed", date_signed="2025-06-20")
+    elif not held:
+        world.odoo.insert("erp.signoff", project_id=world.acme_id, key="requirements_report_signed",
+                          name=gate.strip("'"), hard=True, blocks_phase_id=phase_id)
 
 
 @pytest.mark.parametrize(("phase", "blocked", "line_task", "task", "held"), [

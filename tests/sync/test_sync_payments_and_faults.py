@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 
 import pytest
 import requests
@@ -30,7 +31,7 @@ def test_payment_status_and_due_date_reach_the_milestone_issues(world: World) ->
 
 
 def test_overdue_payment_is_flagged_in_jira_and_in_the_summary(world: World, caplog: pytest.LogCaptureFixture) -> None:
-    _milestone(world, "signing").update(is_overdue=True, days_overdue=12)
+    world.odoo.today = date(2025, 6, 12)  # due 2025-05-01 with 30 days of grace: 12 days overdue
     with caplog.at_level(logging.WARNING):
         summary = world.run()
     signing = world.issues["signing"]
@@ -39,7 +40,6 @@ def test_overdue_payment_is_flagged_in_jira_and_in_the_summary(world: World, cap
     assert [(o["project"], o["key"], o["days_overdue"]) for o in summary.overdue()] == [("acme", "signing", 12)]
     assert "'Signing' is overdue by 12 days (30,000.00 due)" in caplog.text
     # Paid later: status and label follow.
-    _milestone(world, "signing").update(is_overdue=False, days_overdue=0)
     world.odoo.tables["account.move"][_milestone(world, "signing")["invoice_id"]]["payment_state"] = "paid"
     world.run()
     assert world.jira.edits[signing][STATUS] == {"value": "Paid"}
