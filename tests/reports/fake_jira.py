@@ -1,19 +1,14 @@
-"""Jira's search for the register, on ``responses``: the ACME project's Requirement and Issue issues.
-
-Serves ``POST /rest/api/3/search/jql`` (``nextPageToken`` paging, at most 100 per page) and Data Center's
-``POST /rest/api/2/search`` (``startAt``), for the two queries ``connector.reports.jira_register`` sends: the
-register (``issuetype in (...)``) and the phase epics (``id in (...)``, with the ``erp-playbook`` property).
-Install it on ``tests.jira_contract.contract_responses()`` so every request is checked against the contract.
+"""The register's data set in Jira: the ACME project's Requirement and Issue issues and two phase epics, served by
+the one Jira site fake (``tests.fakes.jira``: Cloud's ``search/jql`` and Data Center's ``/rest/api/2/search``) for
+the two queries ``connector.reports.jira_register`` sends: the register (``issuetype in (...)``) and the phase
+epics (``id in (...)``, with the ``erp-playbook`` property).
 """
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
-import requests
-import responses
+from tests.fakes.jira import JiraSite
 
 BASE_URL = "https://jira.example.test"
 SURVEY_EPIC, LOOSE_EPIC = "20003", "20009"  # the business_survey phase epic; an epic without our property
@@ -72,46 +67,24 @@ EPICS = [
 ]
 
 
-class FakeJiraSearch:
+class FakeJiraSearch(JiraSite):
+    """The one Jira site fake (``tests.fakes.jira``) holding the register's issues and the two epics; ``bodies``:
+    every search request's body. Install it on ``contract_responses()`` (the mock checks the contract)."""
+
     def __init__(self, issues: list[dict[str, Any]] | None = None) -> None:
-        self.issues = register_issues() if issues is None else issues
+        super().__init__(base_url=BASE_URL, validate=False)
         self.bodies: list[dict[str, Any]] = []
+        for epic in EPICS:
+            self.put_issue("ACME", "Epic", epic["fields"], properties=epic["properties"], issue_id=epic["id"],
+                           key=epic["key"])
+        for issue in register_issues() if issues is None else issues:
+            self.put_issue(issue["key"].rsplit("-", 1)[0], issue["fields"]["issuetype"]["name"], issue["fields"],
+                           issue_id=issue["id"], key=issue["key"])
 
-    def install(self, rsps: responses.RequestsMock) -> FakeJiraSearch:
-        rsps.add_callback("POST", f"{BASE_URL}/rest/api/3/search/jql", callback=self._cloud)
-        rsps.add_callback("POST", f"{BASE_URL}/rest/api/2/search", callback=self._server)
-        return self
-
-    def _hits(self, body: dict[str, Any]) -> list[dict[str, Any]]:
-        jql = body["jql"]
-        ids = re.fullmatch(r"id in \(([\d, ]+)\)", jql)
-        if ids:
-            wanted = {i.strip() for i in ids.group(1).split(",")}
-            hits = [e for e in EPICS if e["id"] in wanted]
-        else:
-            assert re.match(r'project = "ACME" AND issuetype in \("Requirement", "Issue"\)', jql), jql
-            hits = self.issues
-        keep = set(body.get("fields") or [])
-        props = set(body.get("properties") or [])
-        return [{"id": i["id"], "key": i["key"], "fields": {k: v for k, v in i["fields"].items() if k in keep},
-                 **({"properties": {k: v for k, v in i.get("properties", {}).items() if k in props}} if props else {})}
-                for i in hits]
-
-    def _cloud(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
-        body = json.loads(request.body or "{}")
+    def _search(self, body: dict[str, Any], **kw: Any) -> tuple[int, Any]:
         self.bodies.append(body)
-        hits = self._hits(body)
-        start = int(body.get("nextPageToken") or 0)
-        size = min(int(body.get("maxResults", 50)), 100)
-        out: dict[str, Any] = {"issues": hits[start:start + size], "isLast": start + size >= len(hits)}
-        if start + size < len(hits):
-            out["nextPageToken"] = str(start + size)
-        return 200, {"Content-Type": "application/json"}, json.dumps(out)
+        return super()._search(body, **kw)
 
-    def _server(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
-        body = json.loads(request.body or "{}")
+    def _search_v2(self, body: dict[str, Any], **kw: Any) -> tuple[int, Any]:
         self.bodies.append(body)
-        hits = self._hits(body)
-        start, size = int(body.get("startAt", 0)), min(int(body.get("maxResults", 50)), 100)
-        out = {"issues": hits[start:start + size], "startAt": start, "maxResults": size, "total": len(hits)}
-        return 200, {"Content-Type": "application/json"}, json.dumps(out)
+        return super()._search_v2(body, **kw)

@@ -81,7 +81,7 @@ class Site:
     def expected(self) -> dict[str, float]:
         jira = self.world.jira
         return {str(w): round(d["timeSpentSeconds"] / 3600, 4) for w, d in jira.worklogs.items()
-                if jira.issues[d["issueId"]]["project"] == "ACME"}
+                if jira.issues[d["issueId"]]["fields"]["project"]["key"] == "ACME"}
 
     def state(self, ns: str) -> dict[str, object]:
         store = SqliteState(self.world.state_path)

@@ -23,7 +23,8 @@ def test_a_new_project_starts_when_its_oldest_issue_was_created(world: World, rs
     old = world.jira.log(world.issues["other"], HOUR)
     world.jira.worklogs[old]["updated"] = world.jira.clock - TEN_YEARS_MS  # the site's history, years before ACME
     mine = world.jira.log(world.issues["analysis"], HOUR)
-    oldest = min(datetime.fromisoformat(i["created"]) for i in world.jira.issues.values() if i["project"] == "ACME")
+    oldest = min(datetime.fromisoformat(i["fields"]["created"]) for i in world.jira.issues.values()
+                 if i["fields"]["project"]["key"] == "ACME")
 
     summary = world.run([ACME])
 

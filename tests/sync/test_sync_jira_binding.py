@@ -49,8 +49,8 @@ def test_a_localised_epic_still_gets_its_man_days(world: World) -> None:
     epic = next(t for t in world.jira.issue_types if t["name"] == "Epic")
     epic["name"] = "長篇故事"  # a site created in Chinese: JQL knows no "Epic" there
     for issue in world.jira.issues.values():
-        if issue["issuetype"] == "Epic":
-            issue["issuetype"] = "長篇故事"
+        if issue["fields"]["issuetype"]["name"] == "Epic":
+            issue["fields"]["issuetype"]["name"] = "長篇故事"
 
     summary = world.run()
 
