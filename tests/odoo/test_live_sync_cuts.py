@@ -14,8 +14,8 @@ import pytest
 
 from tests.jira_contract import needs_spec
 from tests.odoo.harness import OdooDatabase
-from tests.odoo.test_live_sync import make_project
 from tests.sync.fakes import JiraFake
+from tests.sync.scenario import make_project
 from tests.sync.standins import StandIn, forward_app, jira_app, odoo_call, playbook, write_config
 
 pytestmark = needs_spec
