@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+# The live Odoo fixtures, one definition for every directory (a session starts one Odoo); skipped without ODOO_SRC.
+from tests.odoo.fixtures import odoo_addon_db, odoo_database_factory, odoo_db, odoo_server, odoo_source  # noqa: F401
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

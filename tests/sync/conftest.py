@@ -17,9 +17,6 @@ from connector.sync.engine import SyncEngine
 from connector.sync.state import SqliteState
 from connector.sync.summary import SyncSummary
 from tests.jira_contract import contract_responses, needs_spec
-
-# The live Odoo of tests/odoo (skipped with the harness's reason without ODOO_SRC), for the scenarios' live leg.
-from tests.odoo.conftest import odoo_addon_db, odoo_server, odoo_source  # noqa: F401
 from tests.sync.fakes import JiraFake, KillableJira, KillSwitch, OdooFake, make_adapter
 
 pytestmark = needs_spec
