@@ -263,9 +263,9 @@ class ProjectProject(models.Model):
             project = self.sudo().with_context(lang=lang)
             values = project._erp_status_report_values()
             attachment = project._erp_status_report_attachment(lang, week)
-            context = {"status": values, "note": note or ""}
-            subject = template._render_field("subject", self.ids, set_lang=lang, add_context=context)[self.id]
-            body = template._render_field("body_html", self.ids, set_lang=lang, add_context=context)[self.id]
+            render = template.with_context(erp_status=values, erp_week=week, erp_note=note or "")
+            subject = render._render_field("subject", self.ids, set_lang=lang)[self.id]
+            body = render._render_field("body_html", self.ids, set_lang=lang)[self.id]
             messages |= project.message_post(
                 author_id=self.env.user.partner_id.id,
                 body=body,

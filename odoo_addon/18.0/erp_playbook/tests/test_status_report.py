@@ -137,6 +137,7 @@ class TestStatusReport(ErpPlaybookCase):
             self.assertEqual(len(message), 1, lang)
             self.assertIn(message, self.project.message_ids, "posted in the project's chatter")
             self.assertIn(GREETING[lang], str(message.body), lang)
+            self.assertIn("<li>", str(message.body), "the risks are listed as HTML, not escaped text")
             self.assertIn(iso_week(self.today), message.subject)
             notified = message.notification_ids.filtered(lambda n, e=executive: n.res_partner_id == e)
             self.assertEqual(notified.notification_type, "email", lang)
