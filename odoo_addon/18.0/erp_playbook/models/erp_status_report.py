@@ -23,6 +23,12 @@ EPSILON_DAYS = 0.03
 INTERNAL = "erp_playbook.group_erp_user"
 
 
+def label(record):
+    """A phase's, gate's or payment's name in the report's language: its playbook item's (translated), else its own
+    (the connector's weekly report names them the same way)."""
+    return record.template_id.name or record.name or ""
+
+
 def iso_week(day):
     """``2026-W50``: the week a report is about (the connector's ``IsoWeek`` label)."""
     year, week, _weekday = day.isocalendar()
@@ -82,7 +88,7 @@ class ProjectProject(models.Model):
         collection = dict(Payment._fields["collection_status"]._description_selection(self.env))
         phases = [
             {
-                "name": phase.template_id.name or phase.name,
+                "name": label(phase),
                 "state": phase.state,
                 "state_label": phase_states[phase.state],
                 "budget": phase.budget_man_days,
@@ -96,8 +102,8 @@ class ProjectProject(models.Model):
         live = self.erp_signoff_ids.filtered(lambda s: s.state != "superseded")
         waiting = [
             {
-                "name": gate.name,
-                "phase": gate.phase_id.name or "",
+                "name": label(gate),
+                "phase": label(gate.phase_id),
                 "hard": gate.hard,
                 "date_requested": gate.date_requested,
                 "days": (today - gate.date_requested).days if gate.date_requested else 0,
@@ -106,7 +112,7 @@ class ProjectProject(models.Model):
         ]
         payments = [
             {
-                "name": pay.name,
+                "name": label(pay),
                 "amount": pay.amount,
                 "date_due": pay.date_due,
                 "status": pay.collection_status,
@@ -146,7 +152,7 @@ class ProjectProject(models.Model):
             amount = format_amount(self.env, pay.amount_residual or pay.amount, self.currency_id)
             message = self.env._(
                 "Payment '%(payment)s' is %(days)s days overdue (%(amount)s).",
-                payment=pay.name,
+                payment=label(pay),
                 days=pay.days_overdue,
                 amount=amount,
             )
@@ -156,7 +162,7 @@ class ProjectProject(models.Model):
             if gate.overridden_by_id:
                 message = self.env._(
                     "Hard gate '%(gate)s' was passed unsigned by %(manager)s: %(reason)s",
-                    gate=gate.name,
+                    gate=label(gate),
                     manager=gate.overridden_by_id.name,
                     reason=gate.override_reason or "",
                 )
@@ -167,20 +173,20 @@ class ProjectProject(models.Model):
                 # The work before it is finished: only the customer's signature holds the next phase now.
                 message = self.env._(
                     "Hard gate '%(gate)s' is not signed: phase '%(phase)s' and every later phase cannot start.",
-                    gate=gate.name,
-                    phase=gate.blocks_phase_id.name,
+                    gate=label(gate),
+                    phase=label(gate.blocks_phase_id),
                 )
                 add("hard_gate_unsigned", message)
         for gate in live.filtered(lambda s: s.days_late > 0):
             message = self.env._(
-                "'%(gate)s' is %(days)s days past its acceptance date.", gate=gate.name, days=gate.days_late
+                "'%(gate)s' is %(days)s days past its acceptance date.", gate=label(gate), days=gate.days_late
             )
             add("acceptance_late", message)
         for phase in self.erp_phase_ids.filtered(lambda p: p.budget_man_days > 0):
             if phase.remaining_man_days < -EPSILON_DAYS:
                 message = self.env._(
                     "Phase '%(phase)s': %(spent)s of %(budget)s man-days spent.",
-                    phase=phase.name,
+                    phase=label(phase),
                     spent=f"{phase.spent_man_days:.1f}",
                     budget=f"{phase.budget_man_days:.1f}",
                 )
