@@ -32,4 +32,7 @@
         "report/erp_status_report.xml",
         "views/erp_status_report_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["erp_playbook/static/tests/tours/*.js"],
+    },
 }

@@ -8,10 +8,10 @@ from lxml import html
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from ..models.erp_status_report import REPORT_XMLID, iso_week
-from .common import ErpPlaybookCase
+from .common import ErpPlaybookCase, playbook_v1
 
 TITLE = {"en_US": "Weekly Status Report", "zh_TW": "每週狀態報告", "zh_CN": "每周状态报告"}
 GREETING = {"en_US": "Attached is the weekly status report", "zh_TW": "附上", "zh_CN": "附上"}
@@ -169,3 +169,26 @@ class TestStatusReport(ErpPlaybookCase):
         stranger = self.env["res.partner"].create({"name": "Someone Else", "email": "x@else.test"})
         with self.assertRaisesRegex(ValidationError, "Someone Else"):
             self.project.erp_executive_ids = stranger
+
+
+@tagged("post_install", "-at_install")
+class TestStatusReportTour(HttpCase):
+    """The Send Status Report button as a user clicks it (skipped by Odoo where no Chromium is installed)."""
+
+    def test_send_button_sends_and_records(self):
+        self.env["erp.playbook"].load_playbook(playbook_v1())
+        customer = self.env["res.partner"].create({"name": "Tour Customer", "is_company": True})
+        executive = self.env["res.partner"].create(
+            {"name": "Tour Executive", "parent_id": customer.id, "email": "exec@tour.test", "lang": "en_US"}
+        )
+        project = self.env["project.project"].create(
+            {
+                "name": "Tour ERP",
+                "partner_id": customer.id,
+                "erp_playbook_id": self.env["erp.playbook"].search([("key", "=", "mini")]).id,
+                "erp_executive_ids": [fields.Command.set(executive.ids)],
+            }
+        )
+        self.start_tour(f"/odoo/m-project.project/{project.id}", "erp_status_report_send", login="admin")
+        self.assertEqual(project.erp_status_report_count, 1)
+        self.assertEqual(project.erp_status_report_sent_ids.partner_ids, executive)
