@@ -40,7 +40,7 @@ def data_files(series: str = "18.0") -> list[str]:
 def defined_models() -> dict[str, bool]:
     """``_name`` of every model class in the addon's Python -> whether it is abstract (needs no access)."""
     models: dict[str, bool] = {}
-    for path in (ADDON / "models").glob("*.py"):
+    for path in [*(ADDON / "models").glob("*.py"), *(ADDON / "wizard").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if not isinstance(node, ast.ClassDef):
                 continue

@@ -1,0 +1,1 @@
+from . import erp_status_report_send

@@ -1,0 +1,1 @@
+../../../../../18.0/erp_playbook/static/tests/tours/erp_status_report_tour.js

@@ -1,0 +1,1 @@
+../../../18.0/erp_playbook/wizard/__init__.py

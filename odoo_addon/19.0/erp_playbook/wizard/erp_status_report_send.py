@@ -1,0 +1,1 @@
+../../../18.0/erp_playbook/wizard/erp_status_report_send.py
