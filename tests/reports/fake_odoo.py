@@ -45,7 +45,7 @@ class FakeOdoo:
             return [r["id"] for r in self._rows(model, args[0])]
         if method == "search_read":
             # Their computed status (payment rule, acceptance clock) is for one date: the source must ask for it.
-            if model in ("erp.payment.milestone", "erp.signoff"):
+            if model in ("erp.payment.milestone", "erp.signoff", "erp.cadence"):
                 assert (kwargs.get("context") or {}).get("today") == PAYMENTS_AS_OF, kwargs
             rows = self._rows(model, args[0])
             limit = kwargs.get("limit")
