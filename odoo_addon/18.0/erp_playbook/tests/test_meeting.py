@@ -114,7 +114,9 @@ class TestMeetingPortal(TestMeetingAccess, HttpCase):
         self.assertIn("Acme minutes", page.text)
         self.assertIn("Acme decision", page.text)
         self.assertIn("Acme action", page.text)
-        self.assertIn("Ann Acme", page.text)  # the chair
+        # The chair: the customer's PM (whose contact the portal user's creation renamed).
+        self.assertEqual(self.mine.chair_id, self.customer_contact)
+        self.assertIn(f'erp_meeting_chair">{self.customer_contact.name}<', page.text)
         foreign = self.url_open(f"/my/meetings/{self.foreign.id}", allow_redirects=False)
         self.assertIn(foreign.status_code, (302, 303))
         self.assertNotIn("Secret minutes", foreign.text)
