@@ -145,6 +145,7 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
                         "summary": s.summary, "parent": s.parent, "labels": list(s.labels),
                         "values": s.values, "property": item_tag(plan, s.kind, s.key).value()} for s in specs],
             "bulk_requests": bulk_requests(specs), "warnings": plan.warnings,
+            "not_created": {"cadence": [c.key for c in plan.by_kind("cadence")]},
         })
         return
     console.print(escape(label(lang, "jira_dry_head", name=plan.project_name, key=key, playbook=plan.playbook.key,
@@ -160,6 +161,10 @@ def _print_dry_run(plan: ProjectPlan, templates: JiraTemplates, key: str, lang: 
                       s.parent or "", values)
     console.print(table)
     console.print(f"[dim]{escape(label(lang, 'jira_dry_tail', n=len(specs), bulk=bulk_requests(specs)))}[/]")
+    cadences = plan.by_kind("cadence")
+    if cadences:
+        console.print(f"[yellow]{label(lang, 'note')}[/] " + escape(label(
+            lang, "jira_no_cadences", n=len(cadences), keys=", ".join(c.key for c in cadences))))
 
 
 def _print_result(data: dict[str, Any], lang: str) -> None:

@@ -49,6 +49,18 @@ _LABELS: dict[str, tuple[str, str, str]] = {
     "kind.checklist_item": ("checklist item", "檢核項目", "检查项"),
     "kind.gate": ("gate", "簽核關卡", "签字关口"),
     "kind.payment_milestone": ("payment milestone", "付款里程碑", "付款里程碑"),
+    "kind.cadence": ("cadence", "例行節奏", "例行节奏"),
+    "cadences": ("cadences", "例行節奏", "例行节奏"),
+    "freq.weekly": ("weekly", "每週", "每周"),
+    "freq.per_phase": ("per phase", "每階段", "每阶段"),
+    "freq.per_visit": ("per visit", "每次到場", "每次到场"),
+    "freq.monthly": ("monthly", "每月", "每月"),
+    "jira_no_cadences": ("{n} cadences ({keys}) are not created in Jira: schedule them in your calendar, or use "
+                         "Odoo with the erp_playbook addon to have them scheduled and their adherence counted",
+                         "{n} 個例行節奏（{keys}）不會建立在 Jira：請排入行事曆，或使用裝有 erp_playbook 模組的 Odoo "
+                         "自動排程並計算遵循率",
+                         "{n} 个例行节奏（{keys}）不会创建在 Jira：请排入日历，或使用安装了 erp_playbook 模块的 Odoo "
+                         "自动排程并计算遵循率"),
     # provisioning summaries
     "created": ("created", "已建立", "已创建"),
     "would_create": ("would create", "將建立", "将创建"),

@@ -278,6 +278,13 @@ def plan(target: str, project_ref: str | None, project_name: str | None, size: s
         on = label(lang, "on_gate", gate=gate_names.get(gate, gate)) if gate else label(lang, "on_signing")
         payments.add(f"{escape(pm.name.get(lang))}: {fmt_num(pm.values['amount'])} ({fmt_num(pm.values['percent'])} %)"
                      + escape(on))
+    cadences = project_plan.by_kind("cadence")
+    if cadences:
+        rhythm = root.add(f"[bold]{label(lang, 'cadences')}[/]")
+        for cadence in cadences:
+            owner = roles.get(cadence.values["owner_role"], cadence.values["owner_role"])
+            rhythm.add(f"{escape(cadence.name.get(lang))} ({label(lang, 'freq.' + cadence.values['frequency'])}, "
+                       f"{escape(owner)})")
     console.print(root)
     console.print(f"[dim]{escape(label(lang, 'plan_dry_run', target=target))}[/]")
 

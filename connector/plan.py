@@ -17,8 +17,9 @@ from connector.numbers import HOURS_PER_DAY, MAN_DAYS, MONEY, NumberError, Quant
 from connector.numbers import check as check_number
 from connector.playbook.model import SIZES, Phase, Playbook, Text, slug
 
-Kind = Literal["project", "phase", "deliverable", "checklist_item", "gate", "payment_milestone"]
-KINDS: tuple[Kind, ...] = ("project", "phase", "deliverable", "checklist_item", "gate", "payment_milestone")
+Kind = Literal["project", "phase", "deliverable", "checklist_item", "gate", "payment_milestone", "cadence"]
+KINDS: tuple[Kind, ...] = ("project", "phase", "deliverable", "checklist_item", "gate", "payment_milestone",
+                          "cadence")
 
 # What each kind becomes on each target (for people reading a plan; provisioning has the details).
 TARGET_LABELS: dict[str, dict[Kind, str]] = {
@@ -29,6 +30,7 @@ TARGET_LABELS: dict[str, dict[Kind, str]] = {
         "checklist_item": "project.task (sub-task)",
         "gate": "erp.signoff",
         "payment_milestone": "erp.payment.milestone",
+        "cadence": "erp.cadence (+ a to-do activity on the project)",
     },
     "jira": {
         "project": "Jira project",
@@ -37,6 +39,7 @@ TARGET_LABELS: dict[str, dict[Kind, str]] = {
         "checklist_item": "Checklist item",
         "gate": "Sign-off",
         "payment_milestone": "Payment milestone",
+        "cadence": "(not created in Jira)",
     },
 }
 HALF = MAN_DAYS.step  # the man-day split step, whatever the total
@@ -197,6 +200,13 @@ def build_plan(
             "percent": milestone.percent, "amount": amount, "gate": gate,
             "grace_days": milestone.grace_days, "delay_days": milestone.delay_days,
         }))
+    # The rhythm the playbook prescribes for this size (no weekly meeting on a small project): the addon
+    # schedules each as an activity and counts adherence (docs/odoo.md, "Cadences and meetings").
+    for cadence in playbook.cadences:
+        if cadence.applies(size, industry):
+            records.append(PlannedRecord("cadence", cadence.key, None, cadence.name, {
+                "frequency": cadence.frequency, "owner_role": cadence.owner_role,
+            }))
     warnings = plausibility_warnings(playbook, size, man_days, contract_amount,
                                      list(zip(playbook.phases, budgets, strict=True)))
     return ProjectPlan(playbook, code, name, size, industry, man_days, contract_amount, hpd, records, warnings)

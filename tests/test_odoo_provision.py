@@ -121,10 +121,13 @@ def test_first_run_creates_everything_in_a_few_calls_and_second_run_nothing(mini
 
 
 def test_rpc_calls_do_not_grow_with_the_project(mini_playbook_path: Path) -> None:
-    small, large = FakeOdoo(), FakeOdoo()
+    small, medium, large = FakeOdoo(), FakeOdoo(), FakeOdoo()
     OdooProvisioner(small, make_plan(mini_playbook_path, "small")).run()
+    OdooProvisioner(medium, make_plan(mini_playbook_path, "medium")).run()
     OdooProvisioner(large, make_plan(mini_playbook_path, "large")).run()
-    assert small.rpc_calls == large.rpc_calls
+    assert medium.rpc_calls == large.rpc_calls
+    # A small project owes no cadence (no weekly meeting): one model fewer to write, never more calls.
+    assert small.rpc_calls == large.rpc_calls - 1
 
 
 def test_killed_run_resumes_to_the_same_state(mini_playbook_path: Path) -> None:
@@ -207,5 +210,36 @@ def test_cli_provision_json(runner: CliRunner, mini_playbook_path: Path, service
 def test_progress_counts_the_steps_up_to_their_total(mini_playbook_path: Path) -> None:
     seen: list[tuple[str, int, int | None]] = []
     OdooProvisioner(FakeOdoo(), make_plan(mini_playbook_path), progress=lambda *event: seen.append(event)).run()
-    assert seen[0] == ("read", 1, 9) and seen[-1] == ("payments", 9, 9)
+    assert seen[0] == ("read", 1, 10) and seen[-1] == ("cadences", 10, 10)
     assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
+
+
+def test_cadences_are_provisioned_once_by_external_id(mini_playbook_path: Path) -> None:
+    odoo, plan = FakeOdoo(), make_plan(mini_playbook_path, "medium")
+    first = OdooProvisioner(odoo, plan).run()
+    assert first.created["cadence"] == 1
+    [cadence] = odoo.records["erp.cadence"].values()
+    assert (cadence["key"], cadence["frequency"], cadence["owner_role_key"]) == ("weekly_meeting", "weekly",
+                                                                                 "customer_pm")
+    assert odoo.xmlids[f"{plan.code}__weekly_meeting"] == ("erp.cadence", cadence["id"])
+    second = OdooProvisioner(odoo, plan).run()
+    assert (second.created["cadence"], second.existing["cadence"]) == (0, 1)
+    assert len(odoo.records["erp.cadence"]) == 1
+
+
+def test_a_cadence_planned_by_apply_playbook_counts_as_existing(mini_playbook_path: Path) -> None:
+    odoo, plan = FakeOdoo(), make_plan(mini_playbook_path, "medium")
+    OdooProvisioner(odoo, plan).run()
+    # The same project planned by the addon's button: its cadence has no external id, only its key.
+    odoo.xmlids.pop(f"{plan.code}__weekly_meeting")
+    again = OdooProvisioner(odoo, plan).run()
+    assert again.existing["cadence"] == 1 and len(odoo.records["erp.cadence"]) == 1
+
+
+def test_plain_odoo_says_cadences_are_not_scheduled(mini_playbook_path: Path) -> None:
+    odoo, plan = FakeOdoo(addon=False), make_plan(mini_playbook_path, "medium")
+    result = OdooProvisioner(odoo, plan).run(dry_run=True)
+    assert result.skipped["cadence"] == 1 and result.created["cadence"] == 0
+    assert any("cadences (weekly_meeting) were not scheduled" in note for note in result.unrepresented)
+    OdooProvisioner(odoo, plan).run()
+    assert "erp.cadence" not in odoo.records

@@ -9,7 +9,8 @@ import pytest
 
 from connector.errors import ConnectorError
 from connector.plan import build_plan, split
-from connector.playbook.loader import load_playbook
+from connector.playbook.loader import DEFAULT_PLAYBOOK, load_playbook
+from connector.playbook.model import SIZES
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def test_small_project_without_industry_leaves_out_large_and_industry_items(mini
     keys = {r.key for r in plan.records}
     assert "steering_set_up" not in keys and "gmp_review" not in keys
     assert plan.counts() == {"project": 1, "phase": 3, "deliverable": 1, "checklist_item": 2, "gate": 2,
-                             "payment_milestone": 2}
+                             "payment_milestone": 2, "cadence": 0}
 
 
 def test_large_pharma_project_gets_its_extra_items(mini) -> None:
@@ -86,3 +87,22 @@ def test_bad_project_parameters_are_refused_with_a_fix(mini, kwargs: dict, needl
     with pytest.raises(ConnectorError) as info:
         build_plan(mini, **args)
     assert needle in info.value.message and "\n" not in info.value.message
+
+
+def test_cadences_follow_the_size(mini) -> None:
+    """The playbook's rhythm is planned per size: a small project owes no weekly meeting (lessons 14, 24)."""
+    small = build_plan(mini, size="small", industry=None, man_days=Decimal(20), contract_amount=Decimal(1000))
+    medium = build_plan(mini, size="medium", industry=None, man_days=Decimal(20), contract_amount=Decimal(1000))
+    assert small.by_kind("cadence") == []
+    [meeting] = medium.by_kind("cadence")
+    assert (meeting.key, meeting.parent, meeting.values) == (
+        "weekly_meeting", None, {"frequency": "weekly", "owner_role": "customer_pm"})
+
+
+def test_default_playbook_cadences_per_size() -> None:
+    pb = load_playbook(DEFAULT_PLAYBOOK)
+    keys = {size: [r.key for r in build_plan(pb, size=size, industry=None, man_days=Decimal(100),
+                                             contract_amount=Decimal(1)).by_kind("cadence")] for size in SIZES}
+    assert keys["small"] == ["implementation_log", "man_day_review"]
+    assert keys["medium"] == ["weekly_meeting", "weekly_status_report", "implementation_log", "man_day_review"]
+    assert keys["large"] == keys["medium"] + ["phase_confirmation"]

@@ -10,6 +10,7 @@ External ids (module ``erp_playbook_rpc``), see docs/architecture.md:
     <code>__<gate>                   erp.signoff                        (addon)
     <code>__<gate>__milestone        project.milestone                  (plain Odoo)
     <code>__<payment>                erp.payment.milestone              (addon)
+    <code>__<cadence>                erp.cadence                        (addon; plain Odoo: not created)
 
 A run reads what exists (by external id, and with the addon also by the project's ``key`` /
 ``erp_item_key`` fields, so records made by the addon's *Apply Playbook* button count too), then creates
@@ -32,7 +33,7 @@ from connector.progress import Progress, no_progress
 
 ADDON_MODELS = ("erp.project.phase", "erp.signoff", "erp.payment.milestone")
 # Steps a run reports through ``progress`` as (step, its number, len(STEPS)).
-STEPS = ("read", "project", "stages", "phases", "phase tasks", "items", "links", "gates", "payments")
+STEPS = ("read", "project", "stages", "phases", "phase tasks", "items", "links", "gates", "payments", "cadences")
 
 
 @dataclass
@@ -147,6 +148,7 @@ class OdooProvisioner:
         phases = self.client.search_read("erp.project.phase", where, ["key", "stage_id", "task_id"])
         gates = self.client.search_read("erp.signoff", where, ["key"], **ctx)
         payments = self.client.search_read("erp.payment.milestone", where, ["key"])
+        cadences = self.client.search_read("erp.cadence", where, ["key"], **ctx)
         project = self.client.search_read("project.project", [("id", "=", project_id)], ["erp_size"], **ctx)
         self._project_needs_erp = bool(project) and not project[0]["erp_size"]
         self.tasks = {t["id"]: t for t in tasks}
@@ -162,7 +164,7 @@ class OdooProvisioner:
                 by_key.setdefault(self.xid(phase["key"], "stage"), phase["stage_id"][0])
             if phase["task_id"]:
                 by_key.setdefault(self.xid(phase["key"], "task"), phase["task_id"][0])
-        for record in gates + payments:
+        for record in gates + payments + cadences:
             by_key.setdefault(self.xid(record["key"]), record["id"])
         for name, res_id in by_key.items():
             self.ids.setdefault(name, res_id)
@@ -205,7 +207,7 @@ class OdooProvisioner:
             return [self.xid(record.key), *names] if addon else names
         if record.kind == "gate" and not addon:
             return [self.xid(record.key, "milestone")]
-        if record.kind == "payment_milestone" and not addon:
+        if record.kind in ("payment_milestone", "cadence") and not addon:
             return []
         return [self.xid(record.key)]
 
@@ -224,6 +226,10 @@ class OdooProvisioner:
             f"{len(self.plan.by_kind('gate'))} gates became project milestones: no hard-gate blocking, "
             "no customer signature without the addon",
         ]
+        cadences = self.plan.by_kind("cadence")
+        if cadences:
+            notes.append(f"{len(cadences)} cadences ({', '.join(c.key for c in cadences)}) were not scheduled: "
+                         "cadences, their reminders and adherence need the erp_playbook addon")
         if payments:
             notes.insert(0, f"{len(payments)} payment milestones (amounts, due dates, overdue tracking) were not "
                             "created: plain Odoo has no model for them; install the addon (`playbook odoo install`)")
@@ -282,6 +288,14 @@ class OdooProvisioner:
         if addon:
             self._load("erp.payment.milestone", [
                 self._payment_row(p, project_id, seq) for seq, p in enumerate(plan.by_kind("payment_milestone"), 1)
+            ])
+        self._step("cadences")
+        if addon:  # the addon schedules each one's activity when it is created
+            order = [c.key for c in plan.playbook.cadences]  # the playbook's position, as Apply Playbook numbers
+            self._load("erp.cadence", [
+                Row(self.xid(c.key), {"key": c.key, "name": self.name(c), "sequence": order.index(c.key) + 1,
+                                      "frequency": c.values["frequency"], "owner_role_key": c.values["owner_role"]},
+                    {"project_id": project_id}) for c in plan.by_kind("cadence")
             ])
         return project_id
 

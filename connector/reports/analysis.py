@@ -23,6 +23,7 @@ GATE_WAIT_DAYS = 14
 # Man-day comparisons ignore differences below this (quarter of an hour at 8 h/day).
 SHORTFALL_HIGH = 0.10  # share of the man-day budget
 EPSILON_DAYS = 0.03
+CADENCE_MISSED_HIGH = 2  # periods missed in all before a slipping cadence is an executive's problem
 
 GateStatus = Literal["signed", "waiting", "overdue", "rejected", "not_due"]
 PaymentStatus = Literal["paid", "partial", "overdue", "due", "not_due"]
@@ -43,6 +44,7 @@ class Names:
             pb = playbook
             items: list[tuple[str, Text]] = [(r.key, r.name) for r in pb.roles]
             items += [(m.key, m.name) for m in pb.payment_milestones]
+            items += [(c.key, c.name) for c in pb.cadences]
             items += [(k.key, k.name) for k in pb.issue_register.kinds]
             items += [(d.key, d.name) for d in pb.issue_register.dispositions]
             for phase in pb.phases:
@@ -113,6 +115,21 @@ class Risk(_Row):
     message: str
     phase_key: str | None = None
     subject: str | None = Field(default=None, description="key of the gate, payment or phase it is about")
+
+
+class CadenceRow(_Row):
+    """One cadence's adherence as the addon counted it (statuses: on_time / late / missed / open)."""
+
+    key: str
+    name: str
+    frequency: str
+    this_period: str | None
+    last_period: str | None
+    on_time: int
+    late: int
+    missed: int
+    adherence: float
+    date_next: date | None
 
 
 class Figures(_Row):
@@ -217,6 +234,12 @@ def payment_rows(snap: ProjectSnapshot, names: Names) -> list[PaymentRow]:
     return rows
 
 
+def cadence_rows(snap: ProjectSnapshot, names: Names) -> list[CadenceRow]:
+    return [CadenceRow(key=c.key, name=names(c.key, c.name), frequency=c.frequency, this_period=c.period_status,
+                       last_period=c.last_status, on_time=c.on_time, late=c.late, missed=c.missed,
+                       adherence=c.adherence, date_next=c.date_next) for c in snap.cadences]
+
+
 def figures(snap: ProjectSnapshot, gates: list[GateRow], payments: list[PaymentRow]) -> Figures:
     budget = snap.budget_man_days
     paid = sum(p.paid for p in payments)
@@ -240,8 +263,9 @@ def _override(gate: GateSnap) -> str | None:
 
 # --- risks --------------------------------------------------------------------------------------------
 def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], payments: list[PaymentRow],
-          lang: str) -> list[Risk]:
+          lang: str, cadences: list[CadenceRow] | None = None) -> list[Risk]:
     """Every risk the data shows, most severe first."""
+    cadence_names = {c.key: c.name for c in cadences or []}
     days = fmt_days
 
     def money(value: float) -> str:
@@ -315,6 +339,12 @@ def risks(snap: ProjectSnapshot, phases: list[PhaseRow], gates: list[GateRow], p
     undecided = [i for i in snap.register_items if not i.closed and i.disposition is None and i.kind == "requirement"]
     if undecided:
         add("requirements_undecided", "medium", None, None, count=len(undecided))
+
+    # Lessons 14, 15, 24: the rhythm slipping is a risk as soon as its last due period passed unkept.
+    for cadence in snap.cadences:
+        if cadence.last_status == "missed":
+            add("cadence_missed", "high" if cadence.missed >= CADENCE_MISSED_HIGH else "medium", cadence.key, None,
+                cadence=cadence_names.get(cadence.key, cadence.name), missed=cadence.missed)
 
     if snap.sync is not None:
         out += sync_risks(snap.sync, lang)

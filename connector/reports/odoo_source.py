@@ -20,6 +20,7 @@ from connector.odoo.records import OdooExecutor, m2o_id
 from connector.playbook.model import Playbook
 from connector.reports.register import register_from_tags
 from connector.reports.snapshot import (
+    CadenceSnap,
     ChangeRequestSnap,
     GateSnap,
     PaymentSnap,
@@ -96,12 +97,15 @@ class OdooReportSource:
             f"did you mean {known}?" if known else "check the project's name in Odoo, or its code in the config file",
         )
 
-    def _project_info(self, project_id: int, code: str | None) -> ProjectInfo:
+    def _project_info(self, project_id: int, code: str | None, as_of: date | None = None) -> ProjectInfo:
+        # Cadence adherence is counted on the context date, like the payment rule: the report's date.
         row = self.odoo.execute(
             "project.project", "read", [project_id],
             fields=["name", "partner_id", "company_id", "user_id", "erp_playbook_id", "erp_size", "erp_industry",
                     "erp_man_day_budget", "erp_hours_per_day", "erp_contract_amount", "currency_id",
-                    "date_start", "date", "erp_contract_date", "erp_acceptance_criteria"],
+                    "date_start", "date", "erp_contract_date", "erp_acceptance_criteria", "erp_cadence_ids",
+                    "erp_cadence_adherence", "erp_cadence_missed"],
+            **({"context": {"today": as_of.isoformat()}} if as_of else {}),
         )[0]
         return ProjectInfo(
             id=project_id, name=row["name"], code=code, customer=_name(row["partner_id"]),
@@ -113,6 +117,8 @@ class OdooReportSource:
             date_start=_date(row["date_start"]), date_end=_date(row["date"]),
             contract_date=_date(row.get("erp_contract_date")),
             acceptance_criteria=_str(row.get("erp_acceptance_criteria")),
+            cadence_adherence=_float(row.get("erp_cadence_adherence")) if row.get("erp_cadence_ids") else None,
+            cadence_missed=int(row.get("erp_cadence_missed") or 0),
         )
 
     # --- the snapshot ---------------------------------------------------------------------------------
@@ -122,7 +128,7 @@ class OdooReportSource:
         ``lines_to`` (inclusive), or of phase ``phase_key`` up to ``as_of``."""
         self._check_addon()
         project_id, code = self.resolve_project(project_ref)
-        info = self._project_info(project_id, code)
+        info = self._project_info(project_id, code, as_of)
         per_day = info.hours_per_day
         in_project = [["project_id", "=", project_id]]
 
@@ -160,6 +166,7 @@ class OdooReportSource:
             lines=self._lines(project_id, per_day, as_of, lines_from, lines_to, selected_phase),
             lines_from=lines_from, lines_to=lines_to, lines_phase_id=selected_phase.id if selected_phase else None,
             unphased_spent_man_days=unphased / per_day, unphased_signed_man_days=unphased_signed / per_day,
+            cadences=self._cadences(project_id, as_of) if info.cadence_adherence is not None else [],
         )
 
     def _hours_by_phase(self, project_id: int, as_of: date) -> dict[tuple[int | None, bool | None], float]:
@@ -249,6 +256,24 @@ class OdooReportSource:
             )
             for row in rows
         ]
+
+    def _cadences(self, project_id: int, as_of: date) -> list[CadenceSnap]:
+        """The cadences and their adherence as the addon counts them on the report date (one call)."""
+        rows = self.odoo.execute(
+            "erp.cadence", "search_read", [["project_id", "=", project_id]],
+            fields=["key", "name", "frequency", "period_status", "last_status", "on_time_count", "late_count",
+                    "missed_count", "adherence", "date_next"],
+            order="sequence, id", context={"today": as_of.isoformat()},
+        )
+        cadences = [
+            CadenceSnap(id=row["id"], key=row["key"], name=row["name"], frequency=row["frequency"],
+                        period_status=_str(row["period_status"]), last_status=_str(row["last_status"]),
+                        on_time=int(row["on_time_count"] or 0), late=int(row["late_count"] or 0),
+                        missed=int(row["missed_count"] or 0), adherence=_float(row["adherence"]),
+                        date_next=_date(row["date_next"]))
+            for row in rows
+        ]
+        return cadences
 
     def _change_requests(self, project_id: int, per_day: float, as_of: date) -> list[ChangeRequestSnap]:
         rows = self.odoo.execute("erp.change.request", "search_read", [["project_id", "=", project_id]],

@@ -42,6 +42,9 @@ class ProjectInfo(_Model):
     date_end: date | None = None
     contract_date: date | None = None
     acceptance_criteria: str | None = Field(default=None, description="printed on the acceptance certificate")
+    # The addon's project figures over every period of every cadence, on the report date.
+    cadence_adherence: float | None = Field(default=None, description="percent; None: the project has no cadence")
+    cadence_missed: int = 0
 
 
 class PhaseSnap(_Model):
@@ -174,6 +177,26 @@ class ChangeRequestSnap(_Model):
         return self.state == "signed"
 
 
+class CadenceSnap(_Model):
+    """A cadence of the project (weekly meeting, status report, ...) with the addon's adherence on the report date.
+
+    Statuses are the addon's (``erp.cadence``, rule in its ``models/cadence_rule.py``): on_time / late / missed /
+    open; the connector reads them and never recounts.
+    """
+
+    id: int
+    key: str
+    name: str
+    frequency: str = "weekly"
+    period_status: str | None = Field(default=None, description="the period holding the report date")
+    last_status: str | None = Field(default=None, description="the last decided period")
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    adherence: float = 100.0
+    date_next: date | None = None
+
+
 class ProjectSnapshot(_Model):
     """One project as of ``as_of``. Man-days count timesheet lines dated on or before ``as_of``."""
 
@@ -185,6 +208,7 @@ class ProjectSnapshot(_Model):
     tasks: list[TaskSnap] = Field(default_factory=list)
     register_items: list[RegisterItem] = Field(default_factory=list)
     change_requests: list[ChangeRequestSnap] = Field(default_factory=list)
+    cadences: list[CadenceSnap] = Field(default_factory=list)
     lines: list[TimesheetLine] = Field(default_factory=list, description="the lines the report lists, see lines_*")
     lines_from: date | None = None
     lines_to: date | None = None

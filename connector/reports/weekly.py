@@ -84,6 +84,7 @@ class WeeklyReport(_Model):
     register_source: str = "odoo"  # odoo (task tags) or jira:<project key>
     risks: list[an.Risk]
     sync: SyncStatus | None = None
+    cadences: list[an.CadenceRow] = []
 
 
 def build_weekly(snap: ProjectSnapshot, playbook: Playbook | None, week: IsoWeek, lang: str) -> WeeklyReport:
@@ -91,6 +92,7 @@ def build_weekly(snap: ProjectSnapshot, playbook: Playbook | None, week: IsoWeek
     phases = an.phase_rows(snap, names)
     gates = an.gate_rows(snap, names)
     payments = an.payment_rows(snap, names)
+    cadences = an.cadence_rows(snap, names)
     phase_name = {p.id: p.name for p in phases}
     outside = t(lang, "outside_phases")
 
@@ -126,7 +128,8 @@ def build_weekly(snap: ProjectSnapshot, playbook: Playbook | None, week: IsoWeek
         this_week_confirmed_man_days=sum(r.confirmed_man_days for r in this_week), events=events,
         next_week=_next_week(snap, week, names, phase_name),
         register_kinds=_register_kinds(snap, playbook, names), register_rows=_register(snap, playbook, names, lang),
-        register_source=snap.register_source, risks=an.risks(snap, phases, gates, payments, lang), sync=snap.sync,
+        register_source=snap.register_source, risks=an.risks(snap, phases, gates, payments, lang, cadences),
+        sync=snap.sync, cadences=cadences,
     )
 
 
@@ -186,6 +189,8 @@ def weekly_document(rep: WeeklyReport, *, today: date, with_chart: bool = True) 
         (t(lang, "fact.collected"), cell(fmt_money(fig.paid, cur))),
         (t(lang, "fact.overdue"), cell(fmt_money(fig.overdue_amount, cur), "bad" if fig.overdue_amount else "ok")),
         *([(t(lang, "fact.jira_sync"), sync_cell(lang, rep.sync))] if rep.sync else []),
+        *([(t(lang, "fact.cadences"), _adherence_cell(lang, rep.project))]
+          if rep.project.cadence_adherence is not None else []),
     ])
     sections = [
         Section(t(lang, "sec.risks"), [_risk_block(rep)]),
@@ -200,6 +205,8 @@ def weekly_document(rep: WeeklyReport, *, today: date, with_chart: bool = True) 
     sections.append(Section(t(lang, "sec.next_week"), _next_week_blocks(rep)))
     sections.append(Section(t(lang, "sec.register"), _register_blocks(rep)))
     sections.append(Section(t(lang, "sec.payments"), [_payment_table(rep)]))
+    if rep.cadences:
+        sections.append(Section(t(lang, "sec.cadences"), [_cadence_table(rep)]))
     return Document(
         kind="weekly", lang=lang, title=t(lang, "title.weekly"),
         subtitle=t(lang, "subtitle.week", project=rep.project.name, week=rep.week, start=fmt_date(rep.week_start),
@@ -388,3 +395,30 @@ def _payment_table(rep: WeeklyReport) -> Table:
                   Column(t(lang, "col.due"), weight=1.0), Column(t(lang, "col.status"), weight=1.7),
                   Column(t(lang, "col.paid"), "right", 1.1)], rows, total=total if rows else None,
                  empty=t(lang, "no_payments"))
+
+
+CADENCE_TONE: dict[str, Tone] = {"on_time": "ok", "late": "warn", "missed": "bad", "open": "muted"}
+
+
+def _adherence_cell(lang: str, project: ProjectInfo) -> Cell:
+    adherence = project.cadence_adherence or 0.0
+    text = t(lang, "cadence.adherence", percent=fmt_percent(adherence), missed=project.cadence_missed)
+    return Cell(text, "bad" if project.cadence_missed else "ok")
+
+
+def _status_cell(lang: str, status: str | None) -> Cell:
+    return Cell(t(lang, f"cadence.{status}") if status else "—", CADENCE_TONE.get(status or ""))
+
+
+def _cadence_table(rep: WeeklyReport) -> Table:
+    """Per cadence: this week's (or this phase's) status, the last decided period and the counts so far."""
+    lang = rep.lang
+    rows = [[Cell(c.name), Cell(t(lang, f"cadence.freq.{c.frequency}")), _status_cell(lang, c.this_period),
+             _status_cell(lang, c.last_period), Cell(str(c.on_time)), Cell(str(c.late), "warn" if c.late else None),
+             Cell(str(c.missed), "bad" if c.missed else None), Cell(fmt_percent(c.adherence)),
+             Cell(fmt_date(c.date_next))] for c in rep.cadences]
+    return Table([Column(t(lang, "col.cadence"), weight=2.2), Column(t(lang, "col.frequency"), weight=1.0),
+                  Column(t(lang, "col.this_period"), weight=1.1), Column(t(lang, "col.last_period"), weight=1.1),
+                  Column(t(lang, "cadence.on_time"), "right", 0.8), Column(t(lang, "cadence.late"), "right", 0.7),
+                  Column(t(lang, "cadence.missed"), "right", 0.7), Column(t(lang, "col.adherence"), "right", 0.9),
+                  Column(t(lang, "col.next_due"), weight=1.0)], rows)

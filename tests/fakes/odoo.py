@@ -78,7 +78,7 @@ SIGNED_FIELDS = ("unit_amount", "date", "project_id", "task_id", "employee_id", 
 LOCKED_SIGNOFF = ("signed", "superseded")
 RELEASED_SIGNOFF = ("signed", "superseded")  # a hard gate in these no longer holds its phase
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
-DATED_MODELS = ("erp.payment.milestone", "erp.signoff")  # their computed fields depend on the context date
+DATED_MODELS = ("erp.payment.milestone", "erp.signoff", "erp.cadence")  # computed on the context date
 
 
 def _id(stored: Any) -> Any:

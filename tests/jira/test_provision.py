@@ -8,12 +8,18 @@ import pytest
 
 from connector.errors import ConnectorError
 from connector.jira.adapter import JiraAdapter
+from connector.jira.issues import ISSUE_KINDS
 from connector.jira.provision import provision
 from connector.jira.templates import load_templates
 from connector.plan import PlannedRecord, ProjectPlan
 from tests.jira.fake import FakeJira, Killed
 
 TEMPLATES = load_templates()
+
+
+def issue_count(plan: ProjectPlan) -> int:
+    """Issues a plan makes: every record but the project and the cadences (not created in Jira)."""
+    return sum(1 for r in plan.records if r.kind in ISSUE_KINDS)
 
 
 def test_first_run_creates_project_types_fields_workflow_and_every_issue(
@@ -26,7 +32,9 @@ def test_first_run_creates_project_types_fields_workflow_and_every_issue(
     assert {f["name"] for f in fake.fields if f["custom"]} == {f.name for f in TEMPLATES.fields}
     assert [w["name"] for w in fake.workflows] == ["ERP playbook sign-off"]
     tagged = fake.tagged()
-    planned = {r.key: r for r in mini_plan.records if r.kind != "project"}
+    # Cadences are not Jira issues (the dry run says so); everything else is one issue.
+    planned = {r.key: r for r in mini_plan.records if r.kind not in ("project", "cadence")}
+    assert mini_plan.by_kind("cadence") and "weekly_meeting" not in tagged
     assert set(tagged) == set(planned)
     assert sum(result.created.values()) == len(planned)
     # children hang under their phase's epic; the property follows the data contract
@@ -49,14 +57,14 @@ def test_second_run_creates_nothing_and_only_reads(adapter: JiraAdapter, fake: F
 
     assert (len(fake.issues), len(fake.issue_types), len(fake.fields), len(fake.workflows)) == before
     assert sum(again.created.values()) == 0 and not again.project_created
-    assert sum(again.existing.values()) == len(mini_plan.records) - 1
+    assert sum(again.existing.values()) == issue_count(mini_plan)
     writes = [(m, p) for m, p in fake.calls if m == "POST" and "/search/jql" not in p]
     assert writes == []
 
 
 def test_killed_mid_bulk_create_resumes_without_duplicates(adapter: JiraAdapter, fake: FakeJira,
                                                            standard_plan: ProjectPlan) -> None:
-    total = len(standard_plan.records) - 1
+    total = issue_count(standard_plan)
     assert total > 60  # more than one bulk request after the phases
     fake.kill_after_issues = 30  # Jira committed 30 issues, the client died before the answer
     with pytest.raises(Killed):
@@ -103,12 +111,12 @@ def test_existing_untagged_project_is_reused_and_foreign_issues_are_left_alone(
     result = provision(adapter, TEMPLATES, mini_plan, "ACME")
 
     assert not result.project_created and fake.count("POST", "/rest/api/3/project") == 0
-    assert len(fake.issues) == 1 + len(mini_plan.records) - 1
+    assert len(fake.issues) == 1 + issue_count(mini_plan)
 
 
 def test_bulk_creates_fifty_per_request(adapter: JiraAdapter, fake: FakeJira, standard_plan: ProjectPlan) -> None:
     provision(adapter, TEMPLATES, standard_plan, "ACME")
-    issues = len(standard_plan.records) - 1
+    issues = issue_count(standard_plan)
     phases = len(standard_plan.by_kind("phase"))
     batches = -(-phases // 50) + -(-(issues - phases) // 50)
     assert fake.calls.count(("POST", "/rest/api/3/issue/bulk")) == batches

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from connector.jira.adapter import JiraAdapter
+from connector.jira.issues import ISSUE_KINDS
 from connector.jira.provision import ProvisionError, provision
 from connector.jira.templates import load_templates
 from connector.plan import ProjectPlan
@@ -178,7 +179,7 @@ def test_refused_issues_are_named_the_rest_kept_and_the_rerun_finishes(
     for child in children:  # not sent: their epic does not exist
         assert f"{child}: waits for its phase {phases[0]}" in message
     assert "run the same command again" in (err.value.hint or "")
-    planned = {r.key for r in mini_plan.records if r.kind != "project"}
+    planned = {r.key for r in mini_plan.records if r.kind in ISSUE_KINDS}
     refused = {phases[0], "on_signing", *children}
     assert set(fake.tagged()) == planned - refused
     assert sum(err.value.result.created.values()) == len(planned - refused)

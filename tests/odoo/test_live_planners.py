@@ -1,7 +1,7 @@
 """The two planners agree on a real Odoo 18: the addon's *Apply Playbook* button and `playbook odoo provision`.
 
 For every size × industry of the default playbook, a project planned each way holds the same phases,
-items, sign-offs and payment milestones, with the same budgets and amounts (fixtures: tests/odoo/conftest.py).
+items, sign-offs, payment milestones and cadences, with the same budgets and amounts (fixtures: tests/odoo/conftest.py).
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ def planned(db: OdooDatabase, project_id: int) -> dict[str, Any]:
     gate_key = {g["id"]: g["key"] for g in gates}  # type: ignore[union-attr]
     payments = db.execute("erp.payment.milestone", "search_read", where,
                           fields=["key", "amount", "percent", "signoff_id", "grace_days", "delay_days"])
+    cadences = db.execute("erp.cadence", "search_read", where,
+                          fields=["key", "frequency", "owner_role_key", "sequence", "grace_days", "activity_id"])
     return {
         "phases": {p["key"]: (p["budget_man_days"], p["sequence"]) for p in phases},  # type: ignore[union-attr]
         "tasks": {t["erp_item_key"]: (t["erp_item_type"], phase_key.get(_id(t["erp_phase_id"])),  # type: ignore[union-attr]
@@ -59,6 +61,10 @@ def planned(db: OdooDatabase, project_id: int) -> dict[str, Any]:
                              g["is_certificate"]) for g in gates},
         "payments": {m["key"]: (m["amount"], m["percent"], gate_key.get(_id(m["signoff_id"])),  # type: ignore[union-attr]
                                 m["grace_days"], m["delay_days"]) for m in payments},
+        # Each cadence scheduled as one activity on the project, whichever planner made it.
+        "cadences": {c["key"]: (c["frequency"], c["owner_role_key"], c["sequence"], c["grace_days"],  # type: ignore[index]
+                                bool(c["activity_id"]) or c["frequency"] in ("per_phase", "per_visit"))
+                     for c in cadences},  # type: ignore[union-attr]
     }
 
 
@@ -96,6 +102,8 @@ def test_apply_playbook_plans_what_provisioning_plans(loaded: tuple[OdooDatabase
         r.key: (float(r.values["amount"]), r.values["gate"]) for r in plan.by_kind("payment_milestone")}
     items = {r.key for r in plan.records if r.kind in ("deliverable", "checklist_item", "phase")}
     assert set(applied["tasks"]) == items
+    assert set(applied["cadences"]) == {r.key for r in plan.by_kind("cadence")}
+    assert ("weekly_meeting" in applied["cadences"]) == (size != "small")  # lessons 14, 24
 
 
 def test_sizes_really_differ() -> None:

@@ -31,6 +31,9 @@
         "data/erp_status_report_mail_template.xml",
         "report/erp_status_report.xml",
         "views/erp_status_report_views.xml",
+        "security/erp_meeting_rules.xml",
+        "views/erp_cadence_views.xml",
+        "views/erp_meeting_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": ["erp_playbook/static/tests/tours/*.js"],

@@ -12,3 +12,5 @@ from . import erp_acceptance
 from . import erp_change_request
 from . import visit_confirmation
 from . import erp_status_report
+from . import erp_cadence
+from . import erp_meeting

@@ -297,8 +297,11 @@ class ProjectProject(models.Model):
         )
 
     def _erp_record_status_report_sent(self, vals):
-        """The one place a sending of the weekly status report is recorded on the project (lesson 15)."""
-        return self.env["erp.status.report.sent"].sudo().create(vals)
+        """The one place a sending of the weekly status report is recorded on the project (lesson 15); it keeps
+        the project's ``weekly_status_report`` cadence for the week it was sent in (none on a small project)."""
+        sent = self.env["erp.status.report.sent"].sudo().create(vals)
+        self._erp_cadence_kept("weekly_status_report", sent.date_sent, sent)
+        return sent
 
     def action_erp_send_status_report(self):
         """Open the sending dialog; refuses at once when an executive is missing or has no e-mail."""

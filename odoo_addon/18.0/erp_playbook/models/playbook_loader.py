@@ -135,6 +135,8 @@ class PlaybookLoader:
                     "sequence": index + 1,
                     "frequency": cadence_data.get("frequency"),
                     "owner_role_key": cadence_data.get("owner_role") or False,
+                    "sizes": _csv(cadence_data.get("sizes")) or False,
+                    "industries": _csv(cadence_data.get("industries")) or False,
                 },
             )
         self._archive_missing()

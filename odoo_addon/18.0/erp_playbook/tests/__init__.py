@@ -12,3 +12,5 @@ from . import test_acceptance
 from . import test_customer_gates
 from . import test_portal_log
 from . import test_status_report
+from . import test_cadence
+from . import test_meeting

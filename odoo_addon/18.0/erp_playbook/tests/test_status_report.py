@@ -10,6 +10,7 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
+from ..models.cadence_rule import week_key
 from ..models.erp_status_report import REPORT_XMLID, iso_week
 from .common import ErpPlaybookCase, playbook_v1
 
@@ -153,6 +154,18 @@ class TestStatusReport(ErpPlaybookCase):
         self.assertEqual((first.sent_before_count, second.sent_before_count), (0, 1))
         wizard = self.env["erp.status.report.send"].create({"project_id": self.project.id})
         self.assertEqual(wizard.sent_this_week, 2)
+
+    def test_sending_keeps_the_weeks_status_report_cadence(self):
+        cadence = self.env["erp.cadence"].create(
+            {"project_id": self.project.id, "key": "weekly_status_report", "name": "Weekly executive status report",
+             "frequency": "weekly", "date_start": self.today - timedelta(days=14)}
+        )
+        self.name_executives("en_US")
+        self.assertFalse(cadence.event_ids)
+        sent = self.project._erp_send_status_report()
+        self.assertEqual(cadence.event_ids.mapped("res_id"), sent.ids, "the sending is the week's report")
+        self.assertEqual(cadence.event_ids.date, self.today)
+        self.assertEqual(cadence.event_ids.period_key, week_key(self.today), "counted for the week it was sent in")
 
     def test_refused_without_executive_or_email_and_nothing_recorded(self):
         messages = len(self.project.message_ids)
