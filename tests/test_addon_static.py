@@ -165,7 +165,7 @@ def test_access_rules_cover_every_model_and_only_known_ones() -> None:  # shared
 def test_portal_gets_signoffs_and_nothing_about_money() -> None:
     with (ADDON / "security" / "ir.model.access.csv").open() as handle:
         portal = {row["model_id:id"] for row in csv.DictReader(handle) if row["group_id:id"] == "base.group_portal"}
-    assert portal == {"model_erp_signoff"}
+    assert portal == {"model_erp_signoff", "model_erp_register_item"}  # register: read-only, own projects (rules)
 
 
 def _parse_po(path: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:

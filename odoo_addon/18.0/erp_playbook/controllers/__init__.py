@@ -1,2 +1,3 @@
 from . import portal
 from . import portal_log
+from . import register_portal
