@@ -60,7 +60,7 @@ class TestExamGate(ErpPlaybookCase):
 
         portal = new_test_user(self.env, "acme_exam_portal", groups="base.group_portal", partner_id=self.bob.id)
         self.requirements.action_request()
-        with self.assertRaisesRegex(UserError, "Bob Acme"):
+        with self.assertRaisesRegex(UserError, "have not passed the key-user exam"):
             self.requirements.with_user(portal).portal_sign("Bob Acme")
         self.assertEqual(self.requirements.state, "requested")
 
