@@ -158,6 +158,9 @@ _LABELS: dict[str, tuple[str, str, str]] = {
     "reg.dry_run": ("dry run: nothing was written; run again without --dry-run to bring these over",
                     "試算：未寫入任何資料；去掉 --dry-run 再執行即可匯入",
                     "试算：未写入任何数据；去掉 --dry-run 再运行即可导入"),
+    "reg.state.new": ("new", "新建", "新建"),
+    "reg.state.in_progress": ("in progress", "處理中", "处理中"),
+    "reg.state.closed": ("closed", "已結案", "已关闭"),
     "reg.rerun": ("rerun any time: items already brought over are left as they are",
                   "可隨時重新執行：已匯入的項目保持不變", "可随时重新运行：已导入的条目保持不变"),
 }

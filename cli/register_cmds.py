@@ -11,6 +11,7 @@ from cli.labels import label
 from cli.options import JSON_OPTION, LANG_OPTION, dry_run_option, playbook_option, project_option
 from cli.output import console, print_json
 from cli.progress import progress_bar
+from connector.errors import ConnectorError
 from connector.playbook.loader import load_playbook
 from connector.register_import import ImportRun
 from connector.reports.gather import REGISTER_SOURCES, _jira_register, _project_link, _project_refs
@@ -41,6 +42,9 @@ def import_(app: App, project_ref: str, source: str, dry_run: bool, playbook_ref
     playbook = load_playbook(playbook_ref)
     settings = app.settings
     link = _project_link(settings, project_ref)
+    if source == "jira" and not (link and link.jira_key):  # said here in this command's own option names
+        raise ConnectorError("--from jira needs a project with a jira_key in the configuration",
+                             "add jira_key to the project's [[projects]] table, or use --from odoo")
     jira_reader = _jira_register(settings, link, playbook, source, lambda _settings: app.jira())
     odoo = app.odoo()
     reader = OdooReportSource(odoo, playbook)
@@ -70,9 +74,13 @@ def import_(app: App, project_ref: str, source: str, dry_run: bool, playbook_ref
     table = Table(label(lang, "reg.source"), label(lang, "kind"), label(lang, "reg.item"),
                   label(lang, "reg.disposition"), label(lang, "reg.state"),
                   title=label(lang, "reg.title", name=escape(name), id=project_id, source=escape(where)))
+    register = playbook.issue_register
+    names = {item.key: item.name.get(lang) for item in [*register.kinds, *register.dispositions]}
     for values in plan.creates:
-        table.add_row(escape(values["source_ref"]), values["_kind"], escape(values["name"]),
-                      values["_disposition"] or "", values["state"])
+        disposition = values["_disposition"]
+        table.add_row(escape(values["source_ref"]), escape(names.get(values["_kind"], values["_kind"])),
+                      escape(values["name"]), escape(names.get(disposition, disposition) if disposition else ""),
+                      label(lang, f"reg.state.{values['state']}"))
     for skipped in plan.skipped:
         table.add_row(escape(skipped.source), "", escape(skipped.name), "",
                       f"[yellow]{label(lang, 'reg.skipped')}[/]: {escape(skipped.reason)}")

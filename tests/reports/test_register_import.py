@@ -116,6 +116,13 @@ def test_an_addon_without_register_records_is_refused_clearly(runner: CliRunner,
     assert "Traceback" not in result.output
 
 
+def test_from_jira_without_a_jira_key_names_this_commands_options(runner: CliRunner, odoo: RegisterOdoo) -> None:
+    result = runner.invoke(cli, [*IMPORT, "--from", "jira"])
+    assert result.exit_code == 2
+    assert "--from jira needs a project with a jira_key" in result.output and "--from odoo" in result.output
+    assert odoo.calls["erp.register.item.create"] == 0
+
+
 def test_the_weekly_report_reads_the_records_once_there(runner: CliRunner, odoo: RegisterOdoo) -> None:
     before = _json(runner.invoke(cli, WEEKLY))
     assert before["register_source"] == "odoo"  # nothing imported yet: the tags
