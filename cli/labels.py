@@ -153,6 +153,28 @@ _LABELS: dict[str, tuple[str, str, str]] = {
     "check.fields": ("fields", "欄位", "字段"),
     "check.workflow": ("workflow", "工作流程", "工作流"),
     "check.project": ("project", "專案", "项目"),
+    # register import
+    "reg.title": ("Register of {name} (Odoo project id {id}) from {source}",
+                  "{name} 的問題與需求清單（Odoo 專案 id {id}），來源：{source}",
+                  "{name} 的问题与需求清单（Odoo 项目 id {id}），来源：{source}"),
+    "reg.source_odoo": ("Odoo task tags", "Odoo 任務標籤", "Odoo 任务标签"),
+    "reg.source_jira": ("Jira project {key}", "Jira 專案 {key}", "Jira 项目 {key}"),
+    "reg.item": ("item", "項目", "条目"),
+    "reg.source": ("source", "來源", "来源"),
+    "reg.disposition": ("disposition", "處理方式", "处理方式"),
+    "reg.state": ("state", "狀態", "状态"),
+    "reg.skipped": ("skipped", "略過", "跳过"),
+    "reg.summary": ("{created} {verb}, {existing} already there, {skipped} skipped",
+                    "{verb} {created} 項，已存在 {existing} 項，略過 {skipped} 項",
+                    "{verb} {created} 条，已存在 {existing} 条，跳过 {skipped} 条"),
+    "reg.dry_run": ("dry run: nothing was written; run again without --dry-run to bring these over",
+                    "試算：未寫入任何資料；去掉 --dry-run 再執行即可匯入",
+                    "试算：未写入任何数据；去掉 --dry-run 再运行即可导入"),
+    "reg.state.new": ("new", "新建", "新建"),
+    "reg.state.in_progress": ("in progress", "處理中", "处理中"),
+    "reg.state.closed": ("closed", "已結案", "已关闭"),
+    "reg.rerun": ("rerun any time: items already brought over are left as they are",
+                  "可隨時重新執行：已匯入的項目保持不變", "可随时重新运行：已导入的条目保持不变"),
 }
 _INDEX = {"en": 0, "zh_TW": 1, "zh_CN": 2}
 

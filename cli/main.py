@@ -21,6 +21,7 @@ from cli.logs import setup_logging
 from cli.odoo_cmds import odoo
 from cli.options import JSON_OPTION, LANG_OPTION, playbook_option, project_options
 from cli.output import console, fmt_num, name_config_file, print_error, print_json, print_warnings
+from cli.register_cmds import register
 from cli.report_cmds import report
 from cli.sync_cmds import sync
 from connector.errors import ConfigError, ConnectorError, PlaybookError
@@ -291,6 +292,7 @@ def plan(target: str, project_ref: str | None, project_name: str | None, size: s
 
 for _command in (odoo, jira, sync, report):  # each area's commands live in cli/<area>_cmds.py
     cli.add_command(_command)
+cli.add_command(register)
 
 if __name__ == "__main__":
     cli()

@@ -165,8 +165,9 @@ def test_access_rules_cover_every_model_and_only_known_ones() -> None:  # shared
 def test_portal_gets_signoffs_and_nothing_about_money() -> None:
     with (ADDON / "security" / "ir.model.access.csv").open() as handle:
         portal = {row["model_id:id"] for row in csv.DictReader(handle) if row["group_id:id"] == "base.group_portal"}
-    # Sign-offs, and the weekly meetings with their action items (read only; no amounts on either).
-    assert portal == {"model_erp_signoff", "model_erp_meeting", "model_erp_meeting_action"}
+    # Sign-offs, the weekly meetings with their action items, register items (read only, own projects by rules;
+    # no amounts on any).
+    assert portal == {"model_erp_signoff", "model_erp_meeting", "model_erp_meeting_action", "model_erp_register_item"}
 
 
 def _parse_po(path: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:

@@ -119,6 +119,8 @@ class Gate(Scoped):
     needs_key_user: bool = Field(default=False, description="refused until the project names a key user (lesson 18)")
     evidence_required: bool = False
     certificate: bool = False
+    exam_required: bool = Field(
+        default=False, description="refused until every key user of the project passed the exam (lesson 11)")
 
     @model_validator(mode="after")
     def _hard_gates_block_something(self) -> Gate:
@@ -163,6 +165,16 @@ class Register(BaseModel):
     dispositions: list[Disposition]
 
 
+class ExamRule(BaseModel):
+    """Lesson 11: training ends with an exam. A key user passes with a score of at least ``pass_mark`` percent;
+    a gate with ``exam_required`` waits until every key user of the project has passed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pass_mark: int = Field(default=60, ge=1, le=100, description="lowest passing score, in percent")
+    description: Text | None = None
+
+
 class Guidance(_Item):
     """Advice on the consultant's attitude: shown as text, not tracked as work."""
 
@@ -187,6 +199,7 @@ class Playbook(BaseModel):
     payment_milestones: list[PaymentMilestone]
     issue_register: Register = Field(alias="register")
     guidance: list[Guidance] = Field(default_factory=list)
+    exam: ExamRule = Field(default_factory=ExamRule)
 
     @field_validator("phases")
     @classmethod

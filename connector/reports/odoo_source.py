@@ -19,6 +19,7 @@ from connector.odoo.erp_reads import project_ids_by_code
 from connector.odoo.records import OdooExecutor, m2o_id
 from connector.playbook.model import Playbook
 from connector.reports.register import register_from_tags
+from connector.reports.register_model import REGISTER_MODEL, read_register_rows, register_items
 from connector.reports.snapshot import (
     CadenceSnap,
     ChangeRequestSnap,
@@ -65,11 +66,16 @@ class OdooReportSource:
                  register_reader: RegisterReader | None = None) -> None:
         self.odoo = odoo
         self.playbook = playbook
-        self.register_reader = register_reader or (lambda tasks: register_from_tags(tasks, playbook))
+        self.register_reader = register_reader
+        self.has_register_model = False
 
     # --- project ------------------------------------------------------------------------------------
     def _check_addon(self) -> None:
-        if not self.odoo.execute("ir.model", "search_count", [["model", "=", "erp.project.phase"]]):
+        # One call for both: the addon, and whether it keeps the register as records (erp.register.item).
+        models = {row["model"] for row in self.odoo.execute(
+            "ir.model", "search_read", [["model", "in", ["erp.project.phase", REGISTER_MODEL]]], fields=["model"])}
+        self.has_register_model = REGISTER_MODEL in models
+        if "erp.project.phase" not in models:
             raise ReportDataError("the erp_playbook addon is not installed in this Odoo database",
                                   "install it with `playbook odoo install`, then provision the project")
 
@@ -158,16 +164,28 @@ class OdooReportSource:
             selected_phase = find_phase(phases, phase_key)
 
         tasks = self._tasks(project_id)
+        register, register_source = self._register(project_id, tasks)
         return ProjectSnapshot(
             project=info, as_of=as_of, phases=phases, gates=self._gates(project_id, as_of),
             change_requests=self._change_requests(project_id, per_day, as_of),
-            payments=self._payments(project_id, as_of), tasks=tasks, register_items=self.register_reader(tasks),
-            register_source=str(getattr(self.register_reader, "source", "odoo")),
+            payments=self._payments(project_id, as_of), tasks=tasks, register_items=register,
+            register_source=register_source,
             lines=self._lines(project_id, per_day, as_of, lines_from, lines_to, selected_phase),
             lines_from=lines_from, lines_to=lines_to, lines_phase_id=selected_phase.id if selected_phase else None,
             unphased_spent_man_days=unphased / per_day, unphased_signed_man_days=unphased_signed / per_day,
             cadences=self._cadences(project_id, as_of) if info.cadence_adherence is not None else [],
         )
+
+    def _register(self, project_id: int, tasks: list[TaskSnap]) -> tuple[list[RegisterItem], str]:
+        """The register and where it was read: the reader asked for (Jira), else the addon's register records once
+        the project has any (``playbook register import`` brings tags over), else the tasks' tags."""
+        if self.register_reader is not None:
+            return self.register_reader(tasks), str(getattr(self.register_reader, "source", "odoo"))
+        if self.has_register_model:
+            items = register_items(read_register_rows(self.odoo, project_id))
+            if items:
+                return items, "odoo:register"
+        return register_from_tags(tasks, self.playbook), "odoo"
 
     def _hours_by_phase(self, project_id: int, as_of: date) -> dict[tuple[int | None, bool | None], float]:
         """{(phase id, None): all hours, (phase id, True): confirmed hours}; phase id None = outside phases."""

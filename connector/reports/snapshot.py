@@ -215,7 +215,8 @@ class ProjectSnapshot(_Model):
     lines_phase_id: int | None = None
     unphased_spent_man_days: float = Field(default=0.0, description="logged on the project outside any phase")
     unphased_signed_man_days: float = 0.0
-    register_source: str = Field(default="odoo", description="odoo (task tags) or jira:<project key>")
+    register_source: str = Field(default="odoo", description="odoo (task tags), odoo:register (the addon's register "
+                                 "records) or jira:<project key>")
     sync: SyncStatus | None = Field(default=None, description="when the figures were last synchronised from Jira")
 
     # --- look-ups ------------------------------------------------------------------------------

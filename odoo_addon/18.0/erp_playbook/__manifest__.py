@@ -34,6 +34,9 @@
         "security/erp_meeting_rules.xml",
         "views/erp_cadence_views.xml",
         "views/erp_meeting_portal_templates.xml",
+        "security/erp_register_rules.xml",
+        "views/erp_register_views.xml",
+        "views/erp_register_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": ["erp_playbook/static/tests/tours/*.js"],

@@ -14,3 +14,5 @@ from . import visit_confirmation
 from . import erp_status_report
 from . import erp_cadence
 from . import erp_meeting
+from . import erp_register
+from . import erp_training

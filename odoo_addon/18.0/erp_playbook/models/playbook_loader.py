@@ -18,6 +18,7 @@ CHILD_MODELS = (
     "erp.playbook.payment",
     "erp.playbook.role",
     "erp.playbook.cadence",
+    "erp.playbook.register.option",
 )
 
 
@@ -72,6 +73,7 @@ class PlaybookLoader:
                 "version": data.get("version") or False,
                 "hours_per_day": _number(data.get("hours_per_day") or 8),
                 "active": True,
+                "exam_pass_mark": int((data.get("exam") or {}).get("pass_mark") or 0),
             },
             {"name": data.get("name"), "description": data.get("description")},
         )
@@ -104,6 +106,7 @@ class PlaybookLoader:
                         "sizes": _csv(gate_data.get("sizes")) or False,
                         "industries": _csv(gate_data.get("industries")) or False,
                         "needs_key_user": bool(gate_data.get("needs_key_user")),
+                        "exam_required": bool(gate_data.get("exam_required")),
                         **_clock(gate_data.get("acceptance_clock")),
                     },
                     {"document": gate_data.get("document")},
@@ -139,6 +142,16 @@ class PlaybookLoader:
                     "industries": _csv(cadence_data.get("industries")) or False,
                 },
             )
+        register_data = data.get("register") or {}
+        options = (("kind", register_data.get("kinds")), ("disposition", register_data.get("dispositions")))
+        for option_type, items in options:
+            for index, item in enumerate(items or []):
+                self._child(
+                    "erp.playbook.register.option",
+                    playbook,
+                    item,
+                    {"sequence": index + 1, "option_type": option_type},
+                )
         self._archive_missing()
         return dict(self.counts)
 

@@ -14,3 +14,5 @@ from . import test_portal_log
 from . import test_status_report
 from . import test_cadence
 from . import test_meeting
+from . import test_register
+from . import test_exam_gate

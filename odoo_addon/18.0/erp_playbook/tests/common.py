@@ -42,6 +42,10 @@ class ErpPlaybookCase(TransactionCase):
         cls.project.action_erp_apply_playbook()
         # Lesson 18: the customer names a key user (the handover gate refuses without one).
         cls.project.erp_key_user_ids = cls.customer_contact
+        # Lesson 11: the requirements gate waits for every key user's passing exam (tests/test_exam_gate.py).
+        cls.env["erp.exam.result"].create(
+            {"project_id": cls.project.id, "partner_id": cls.customer_contact.id, "score": 85}
+        )
         cls.phases = {p.key: p for p in cls.project.erp_phase_ids}
         cls.signoffs = {s.key: s for s in cls.project.erp_signoff_ids}
         cls.payments = {m.key: m for m in cls.project.erp_payment_ids}

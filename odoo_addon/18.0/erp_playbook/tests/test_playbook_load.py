@@ -20,6 +20,8 @@ def count_items(data):
         + len(data["payment_milestones"])
         + len(data["roles"])
         + len(data["cadences"])
+        + len(data["register"]["kinds"])
+        + len(data["register"]["dispositions"])
     )
 
 

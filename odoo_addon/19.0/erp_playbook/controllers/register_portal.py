@@ -1,0 +1,1 @@
+../../../18.0/erp_playbook/controllers/register_portal.py
