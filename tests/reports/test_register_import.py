@@ -34,24 +34,23 @@ class RegisterOdoo(FakeOdoo):
         records["erp.register.item"] = []
         super().__init__(records)
 
-    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        if model == "erp.register.item" and method == "create":
-            self.calls[f"{model}.{method}"] += 1
-            options = {o["id"]: o["key"] for o in self.records["erp.playbook.register.option"]}
-            rows = self.records[model]
-            for values in args[0]:
-                assert not {k for k in values if k.startswith("_")}, "bookkeeping keys must not reach Odoo"
-                if values["state"] == "closed" and values.get("outcome") == "unmet":  # the addon's lesson-27 rule
-                    assert values.get("disposition_id") and values.get("disposition_reason"), values
-                rows.append({
-                    "id": 900 + len(rows), "user_id": False, **values,
-                    "kind": options[values["kind_id"]],
-                    "disposition": options.get(values.get("disposition_id"), False),
-                    "phase_id": [values["phase_id"], "phase"] if values.get("phase_id") else False,
-                    "date_raised": values.get("date_raised", "2026-12-07"),
-                })
-            return list(range(900, 900 + len(args[0])))
-        return super().execute(model, method, *args, **kwargs)
+    def _create(self, model: str, vals: Any) -> Any:
+        if model != "erp.register.item":
+            return super()._create(model, vals)
+        options = {o["id"]: o["key"] for o in self.tables["erp.playbook.register.option"].values()}
+        ids = []
+        for values in vals:
+            assert not {k for k in values if k.startswith("_")}, "bookkeeping keys must not reach Odoo"
+            if values["state"] == "closed" and values.get("outcome") == "unmet":  # the addon's lesson-27 rule
+                assert values.get("disposition_id") and values.get("disposition_reason"), values
+            ids.append(self.insert(model, **{
+                "user_id": False, **values,
+                "kind": options[values["kind_id"]],
+                "disposition": options.get(values.get("disposition_id"), False),
+                "phase_id": [values["phase_id"], "phase"] if values.get("phase_id") else False,
+                "date_raised": values.get("date_raised", "2026-12-07"),
+            }))
+        return ids
 
 
 @pytest.fixture
@@ -99,8 +98,9 @@ def test_dry_run_writes_nothing_and_says_what_it_would_do(runner: CliRunner, odo
 
 
 def test_an_option_the_odoo_playbook_lacks_is_skipped_with_the_reason(runner: CliRunner, odoo: RegisterOdoo) -> None:
-    odoo.records["erp.playbook.register.option"] = [
-        o for o in odoo.records["erp.playbook.register.option"] if o["key"] != "explain_not_possible"]
+    options = odoo.tables["erp.playbook.register.option"]
+    for rid in [rid for rid, o in options.items() if o["key"] == "explain_not_possible"]:
+        del options[rid]
     data = _json(runner.invoke(cli, [*IMPORT, "--from", "odoo", "--json"]))
     assert data["created"] == 5
     assert data["skipped"] == [{"source": data["skipped"][0]["source"], "name": "EDI with a customer",
