@@ -32,7 +32,7 @@ from connector.sync.state import SqliteState
 from tests.jira_contract import _openapi
 from tests.odoo.harness import OdooDatabase, OdooSource, running_odoo
 from tests.odoo.test_live_sync import make_project
-from tests.sync.fakes import AWAITING, SIGNED_OFF, JiraFake, make_adapter
+from tests.sync.fakes import AWAITING, CUSTOMER_EMAIL, CUSTOMER_NAME, SIGNED_OFF, JiraFake, make_adapter
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "1,100,10000").split(","))
 NO_CHANGE_JIRA = 3  # worklog/updated, worklog/deleted, the Sign-off search
@@ -88,12 +88,18 @@ def server_floor(db: OdooDatabase, client: OdooClient, n: int, email: str, when:
 
 def add_gates(db: OdooDatabase, project_id: int, jira: JiraFake, key: str, code: str) -> None:
     """A gate signed in Jira only and one signed in Odoo only: the import run carries both across."""
-    partner = db.execute("res.partner", "create", {"name": f"Customer {code}"})
-    db.execute("project.project", "write", [project_id], {"partner_id": partner})
+    # The customer and its contact who signs in Jira (the sync signs in Odoo only for a customer contact's e-mail).
+    company = db.execute("res.partner", "create", {"name": f"Customer {code}", "is_company": True})
+    partner = db.execute("res.partner", "create", {"name": CUSTOMER_NAME, "email": CUSTOMER_EMAIL,
+                                                   "parent_id": company})
+    db.execute("project.project", "write", [project_id], {"partner_id": company})
     for gate, jira_status in (("analysis_signed", SIGNED_OFF), ("design_signed", AWAITING)):
         signoff = db.execute("erp.signoff", "create", {"project_id": project_id, "key": gate, "name": gate})
         db.execute("erp.signoff", "action_request", [signoff])
-        if jira_status == AWAITING:
+        if jira_status == AWAITING:  # a manager records the customer's signed paper (the addon wants it attached)
+            paper = db.execute("ir.attachment", "create", {"name": "signed.pdf", "datas": "JVBERi0xLjQ=",
+                                                           "mimetype": "application/pdf"})
+            db.execute("erp.signoff", "write", [signoff], {"attachment_ids": [(4, paper)]})
             db.execute("erp.signoff", "action_sign", [signoff], signer_id=partner, date_signed="2025-06-03")
         jira.add_signoff(key, gate, code, status=jira_status)
 
