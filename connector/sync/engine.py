@@ -82,9 +82,11 @@ class SyncEngine:
                  signoff_workflow: SignoffWorkflow | None = None) -> None:
         """``employees``: the explicit ``[sync] employees`` mapping (Jira account id or e-mail → employee name)."""
         self.odoo_port, self.jira_port = odoo, jira
-        # New lines are created on a worker thread while the next Jira pages are read (sync/line_creator.py); the
-        # Odoo connection is shared, one call at a time.
-        self.odoo = OdooSide(OneAtATime(odoo))
+        # New lines are created on a worker thread while the next Jira pages are read (sync/line_creator.py), over
+        # a connection of its own when the client can open one; else the connection is shared, one call at a time.
+        self._second = getattr(odoo, "another_connection", None)
+        self.odoo = OdooSide(odoo if callable(self._second) else OneAtATime(odoo))
+        self._creating: OdooSide | None = None  # the creator's side, opened with the first batch of new lines
         self.creator = LineCreator(self._create_lines, threaded=not dry_run)
         self._cursors: dict[str, int] = {}  # the feed's cursors while it is read (moved as batches are created)
         self.jira = JiraSide(jira) if jira is not None else None
@@ -267,9 +269,10 @@ class SyncEngine:
                     seen.update(self._page(ids, projects, by_jira_key, summary))
                     done += len(ids)
                 read_to = until
-                # New lines go to the creator by the thousand, created while the next pages are read; a cursor
-                # moves only past pages whose lines are all in Odoo (``_settle``).
-                if not self._pending or len(self._pending) >= HAND_OVER:
+                # New lines go to the creator as soon as it is idle (else once a thousand wait), created while the
+                # next pages are read; a cursor moves only past pages whose lines are all in Odoo (``_settle``).
+                self._settle(projects)
+                if not self._pending or not self.creator.busy or len(self._pending) >= HAND_OVER:
                     self._hand_over(projects, until)
                 self.progress("worklogs", done, None)
             if self._pending:
@@ -378,6 +381,8 @@ class SyncEngine:
             if not p.result.failed:  # else its cursor stays: the next run reads these worklogs again
                 lines.setdefault(p.code, []).append(values)
         self._pending.clear()
+        if lines and self._creating is None and not self.dry_run:
+            self._creating = OdooSide(self._second()) if callable(self._second) else self.odoo
         by_code = {p.code: p for p in projects}
         self.creator.submit(Batch(lines, until, self.held.take_released(),
                                   skip=lambda code: by_code[code].result.failed))
@@ -401,7 +406,8 @@ class SyncEngine:
     def _create_lines(self, lines: list[dict[str, Any]]) -> None:
         """On the creator's thread: one project's new lines (a dry run only counts them)."""
         if not self.dry_run:
-            self.odoo.create_lines(lines)
+            assert self._creating is not None
+            self._creating.create_lines(lines)
 
     def _conflict(self, p: _Project, c: Conflict) -> None:
         if c.worklog_id in p.conflicts:  # --full meets a deletion twice: in the feed and in the reconcile

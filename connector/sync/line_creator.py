@@ -8,9 +8,10 @@ decides, touches the sync state and moves cursors, so what a killed run leaves b
 - batches are created one at a time in the order they were handed over (``submit``), and a batch's ``until`` (the
   cursor it covers) is committed by the engine only once that batch and every earlier one are in Odoo
   (``finished``); a batch that failed, or was never started, keeps its worklogs ahead of the cursor;
-- the Odoo connection is shared through ``OneAtATime``: one call at a time, whichever thread makes it;
-- the engine reads the lines of worklogs still waiting to be created only after they are (``holds``/``drain``), so
-  a worklog met twice never gets two lines;
+- the worker has an Odoo connection of its own when the client can open one (``OdooClient.another_connection``),
+  so the engine's reads never wait for a create; else the one connection is shared through ``OneAtATime``;
+- the engine reads the lines of worklogs still waiting to be created only after they are (``holds``, then
+  ``finished(wait=True)``), so a worklog met twice never gets two lines;
 - an error in the worker (``ConnectorError``: that project fails; anything else: the run stops with it, raised
   in the engine's thread) and an error or Ctrl-C in the engine's thread (``stop``: nothing more is started, the
   call in flight is waited for) end both threads; no thread outlives the run.
@@ -26,7 +27,7 @@ from typing import Any
 
 from connector.errors import ConnectorError
 
-HAND_OVER = 1000  # new lines per batch: one worklog page's worth, created while the next page is read
+HAND_OVER = 1000  # new lines handed over once this many wait, even while the creator is busy (else at once)
 DEPTH = 2  # batches handed over and not yet created: the reading side runs at most this far ahead
 
 

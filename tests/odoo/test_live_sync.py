@@ -67,6 +67,10 @@ class KillableOdoo:
     def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
         return list(self.execute(model, "search_read", domain, fields, **kw) or [])
 
+    def another_connection(self) -> KillableOdoo:
+        """The sync's line creator gets its own connection, killed by the same switch."""
+        return KillableOdoo(self.client.another_connection(), self.switch)
+
 
 @dataclass
 class LiveWorld:
