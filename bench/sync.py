@@ -10,6 +10,9 @@ import run moves its Jira issue). A no-change run must cost exactly NO_CHANGE_JI
 feeds and the one sign-off search.
 
     ODOO_SRC=/work/odoo-src ODOO_PYTHON=/work/odoo-venv/bin/python .venv/bin/python bench/sync.py
+
+``BENCH_SIZES=10000`` runs only that size; ``BENCH_TIMELINE=1`` prints, after each import, when each Jira page was
+read and applied and when each batch of lines was created (seconds from the start of the run): where the time goes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import responses
 
@@ -32,28 +36,67 @@ from connector.sync.state import SqliteState
 from tests.jira_contract import _openapi
 from tests.odoo.harness import OdooDatabase, OdooSource, running_odoo
 from tests.odoo.test_live_sync import make_project
-from tests.sync.fakes import AWAITING, SIGNED_OFF, JiraFake, make_adapter
+from tests.sync.fakes import AWAITING, CUSTOMER_EMAIL, CUSTOMER_NAME, SIGNED_OFF, JiraFake, make_adapter
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "1,100,10000").split(","))
+TIMELINE = os.environ.get("BENCH_TIMELINE", "") not in ("", "0")
 NO_CHANGE_JIRA = 3  # worklog/updated, worklog/deleted, the Sign-off search
 NO_CHANGE_ODOO = 3
 IMPORT_OVER_FLOOR = 1.2  # the 10,000-worklog import against Odoo's own server-side create of as many lines
+
+
+class Timeline:
+    """When each page was read and applied, and each batch of lines created (the engine's thread and the creator's)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, int, float, float]] = []
+        self.start = time.perf_counter()
+
+    def engine(self) -> type[SyncEngine]:
+        timeline = self
+
+        class Timed(SyncEngine):
+            def _page(self, ids: list[int], *args: Any, **kwargs: Any) -> set[str]:
+                started = time.perf_counter()
+                try:
+                    return super()._page(ids, *args, **kwargs)
+                finally:
+                    timeline.note("page", len(ids), started)
+
+            def _create_lines(self, lines: list[dict[str, Any]]) -> None:
+                started = time.perf_counter()
+                super()._create_lines(lines)
+                timeline.note("create", len(lines), started)
+
+        return Timed
+
+    def note(self, what: str, n: int, started: float) -> None:
+        self.events.append((what, n, started - self.start, time.perf_counter() - self.start))
+
+    def print(self) -> None:
+        for what, n, start, end in sorted(self.events, key=lambda e: e[2]):
+            print(f"  {what:<6} {n:>6,}  {start:6.2f} -> {end:6.2f} s")
 
 
 def measure(label: str, client: OdooClient, state_path: Path, link: ProjectLink, jira: JiraFake) -> dict[str, object]:
     adapter = make_adapter()
     state = SqliteState(state_path)
     calls_before, busy_before = client.rpc_calls, jira.busy
+    timeline = Timeline()
+    engine = timeline.engine() if TIMELINE else SyncEngine
     tracemalloc.start()
     started = time.perf_counter()
     try:
-        summary = SyncEngine(odoo=client, jira=adapter, state=state).run([link])
+        summary = engine(odoo=client, jira=adapter, state=state).run([link])
     finally:
         seconds = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         state.close()
     assert summary.ok, summary.as_dict()
+    if TIMELINE and timeline.events:
+        print(f"{label}: {seconds:.2f} s")
+        timeline.print()
     assert not jira.validate_kept(), jira.violations[:5]  # after the clock: the contract check is the fake's cost
     p = summary.projects[0]
     return {"run": label, "created": p.created, "updated": p.updated,
@@ -88,12 +131,18 @@ def server_floor(db: OdooDatabase, client: OdooClient, n: int, email: str, when:
 
 def add_gates(db: OdooDatabase, project_id: int, jira: JiraFake, key: str, code: str) -> None:
     """A gate signed in Jira only and one signed in Odoo only: the import run carries both across."""
-    partner = db.execute("res.partner", "create", {"name": f"Customer {code}"})
-    db.execute("project.project", "write", [project_id], {"partner_id": partner})
+    # The customer and its contact who signs in Jira (the sync signs in Odoo only for a customer contact's e-mail).
+    company = db.execute("res.partner", "create", {"name": f"Customer {code}", "is_company": True})
+    partner = db.execute("res.partner", "create", {"name": CUSTOMER_NAME, "email": CUSTOMER_EMAIL,
+                                                   "parent_id": company})
+    db.execute("project.project", "write", [project_id], {"partner_id": company})
     for gate, jira_status in (("analysis_signed", SIGNED_OFF), ("design_signed", AWAITING)):
         signoff = db.execute("erp.signoff", "create", {"project_id": project_id, "key": gate, "name": gate})
         db.execute("erp.signoff", "action_request", [signoff])
-        if jira_status == AWAITING:
+        if jira_status == AWAITING:  # a manager records the customer's signed paper (the addon wants it attached)
+            paper = db.execute("ir.attachment", "create", {"name": "signed.pdf", "datas": "JVBERi0xLjQ=",
+                                                           "mimetype": "application/pdf"})
+            db.execute("erp.signoff", "write", [signoff], {"attachment_ids": [(4, paper)]})
             db.execute("erp.signoff", "action_sign", [signoff], signer_id=partner, date_signed="2025-06-03")
         jira.add_signoff(key, gate, code, status=jira_status)
 

@@ -242,3 +242,28 @@ def test_json2_lists_databases_without_the_deprecated_endpoints(rsps: responses.
     rsps.add(responses.POST, f"{URL}/web/database/list", json={"jsonrpc": "2.0", "id": None,
                                                                "result": ["erp", "erp_test"]})
     assert client().list_databases() == ["erp", "erp_test"]
+
+
+def test_another_connection_is_the_same_user_on_its_own_session_counted_as_ours(
+        rsps: responses.RequestsMock) -> None:
+    """The sync's line creator works on another thread: its own requests session, no second login, same user."""
+    seen = jsonrpc(rsps, odoo18(lambda model, method, args, kw: {"result": [41]}))
+    c = client(verify_tls=False)
+    c.connect()
+    other = c.another_connection()
+    assert other._http.session is not c._http.session and other._http.session.verify is False
+    assert other.execute("account.analytic.line", "create", [{"name": "a"}]) == [41]
+    assert [p["method"] for p in seen] == ["login", "execute_kw"]  # no second login
+    assert seen[-1]["args"][:3] == ["prod", 2, SECRET] and other.uid == c.uid == 2
+    assert c.rpc_calls == 3 and other.rpc_calls == 1  # version, login; the other's create counts as ours
+
+
+def test_another_connection_on_odoo_19_sends_the_same_api_key(rsps: responses.RequestsMock) -> None:
+    odoo19_version(rsps)
+    rsps.add(responses.POST, f"{URL}/json/2/res.users/search", json=[5])
+    create = rsps.add(responses.POST, f"{URL}/json/2/account.analytic.line/create", json=[10])
+    c = client()
+    other = c.another_connection()
+    assert other.execute("account.analytic.line", "create", [{"name": "a"}]) == [10]
+    assert create.calls[0].request.headers["Authorization"] == f"bearer {SECRET}"
+    assert c.rpc_calls == 3  # version, the key's user, the other's create

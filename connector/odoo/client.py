@@ -327,6 +327,7 @@ class OdooClient:
         self._connection: odoolib.Connection | None = None
         self._json2: Json2Backend | None = None
         self.uid: int | None = None
+        self._others: list[OdooClient] = []  # ``another_connection``s: their calls count as this client's
 
     @classmethod
     def from_settings(cls, settings: OdooSettings, **kwargs: Any) -> OdooClient:
@@ -343,7 +344,30 @@ class OdooClient:
 
     @property
     def rpc_calls(self) -> int:
-        return self._http.calls
+        """Calls made through this client and every ``another_connection`` of it."""
+        return self._http.calls + sum(other.rpc_calls for other in self._others)
+
+    def another_connection(self) -> OdooClient:
+        """The same logged-in user over a second HTTP session, for another thread (a requests session is not
+        shared between threads): no login call, its calls counted in this client's ``rpc_calls``."""
+        self.connect()
+        other = OdooClient(self.url, self.db, self.user, self._password, timeout=self._http.timeout,
+                           protocol=self.protocol)
+        mine, theirs = self._http.session, other._http.session
+        theirs.verify, theirs.cert, theirs.trust_env = mine.verify, mine.cert, mine.trust_env
+        theirs.headers.update(mine.headers)
+        theirs.proxies.update(mine.proxies)
+        theirs.adapters.update(mine.adapters)  # connection pools are thread-safe; an adapter a caller mounted stays
+        other._http.max_retries, other._http.backoff, other._http.sleep = (
+            self._http.max_retries, self._http.backoff, self._http.sleep)
+        other._version, other.uid = self._version, self.uid
+        if self._json2 is not None:
+            other._json2 = Json2Backend(other._http, self.db, self._password)
+        else:
+            other._connection = odoolib.Connection(other.connector, self.db, self.user,
+                                                   self._password.get_secret_value(), user_id=self.uid)
+        self._others.append(other)
+        return other
 
     @property
     def connector(self) -> JsonRpcConnector:

@@ -29,7 +29,8 @@ from connector.sync.held import HeldLines, blocked_phases
 from connector.sync.issues import IssueInfo, IssueMap
 from connector.sync.jira_push import JiraTargets, edits, missing_message
 from connector.sync.jira_side import JiraSide
-from connector.sync.odoo_side import CREATE_BATCH, OdooSide
+from connector.sync.line_creator import HAND_OVER, Batch, LineCreator, OneAtATime
+from connector.sync.odoo_side import OdooSide
 from connector.sync.ports import JiraPort, OdooPort
 from connector.sync.signed_log import conflict_message, issue_key
 from connector.sync.signoffs import SignoffSync, SignoffWorkflow
@@ -81,7 +82,13 @@ class SyncEngine:
                  signoff_workflow: SignoffWorkflow | None = None) -> None:
         """``employees``: the explicit ``[sync] employees`` mapping (Jira account id or e-mail → employee name)."""
         self.odoo_port, self.jira_port = odoo, jira
-        self.odoo = OdooSide(odoo)
+        # New lines are created on a worker thread while the next Jira pages are read (sync/line_creator.py), over
+        # a connection of its own when the client can open one; else the connection is shared, one call at a time.
+        self._second = getattr(odoo, "another_connection", None)
+        self.odoo = OdooSide(odoo if callable(self._second) else OneAtATime(odoo))
+        self._creating: OdooSide | None = None  # the creator's side, opened with the first batch of new lines
+        self.creator = LineCreator(self._create_lines, threaded=not dry_run)
+        self._cursors: dict[str, int] = {}  # the feed's cursors while it is read (moved as batches are created)
         self.jira = JiraSide(jira) if jira is not None else None
         # A dry run reads the real state but keeps its own writes in memory.
         self.state: StateStore = DryRunState(state) if dry_run else state
@@ -251,31 +258,36 @@ class SyncEngine:
         assert self.jira is not None
         done = 0
         self._pending.clear()
+        self._cursors = cursors
         read_to: int | None = None  # the end of the last page whose worklogs are applied or pending
         try:
             for ids, until in self.jira.changed_pages("updated", since):
+                self._settle(projects)
                 if not self._live(projects):
                     return False
                 if ids:
                     seen.update(self._page(ids, projects, by_jira_key, summary))
                     done += len(ids)
                 read_to = until
-                # New lines wait for one large create (Odoo recomputes the man-days once per call); a cursor moves
-                # only past pages whose lines are all in Odoo.
-                if not self._pending or len(self._pending) >= CREATE_BATCH:
-                    self._flush(projects)
-                    self._commit_cursors("updated", projects, until, cursors)
+                # New lines go to the creator as soon as it is idle (else once a thousand wait), created while the
+                # next pages are read; a cursor moves only past pages whose lines are all in Odoo (``_settle``).
+                self._settle(projects)
+                if not self._pending or not self.creator.busy or len(self._pending) >= HAND_OVER:
+                    self._hand_over(projects, until)
                 self.progress("worklogs", done, None)
             if self._pending:
-                self._flush(projects)
-                self._commit_cursors("updated", projects, until, cursors)
+                self._hand_over(projects, read_to)
+            self._settle(projects, wait=True)
         except ConnectorError as exc:
             if self._pending and read_to is not None:  # what was read before the fault is kept
-                self._flush(projects)
-                self._commit_cursors("updated", projects, read_to, cursors)
+                self._hand_over(projects, read_to)
             self._pending.clear()
+            self._settle(projects, wait=True)
             self._fail_all(projects, "reading changed worklogs", exc)
             return False
+        finally:
+            self.creator.stop()  # on any other error or Ctrl-C: nothing more is created, no thread is left
+            self._pending.clear()
         return True
 
     def _page(self, ids: list[int], projects: list[_Project], by_jira_key: dict[str | None, _Project],
@@ -285,6 +297,8 @@ class SyncEngine:
         worklogs = self.jira.worklogs(ids, strict)
         issues = self._issues({str(w["issueId"]) for w in worklogs})
         routed = self._route(worklogs, issues, by_jira_key, summary)
+        if self.creator.holds({str(w["id"]) for w in worklogs}):
+            self._settle(projects, wait=True)  # a worklog met again: its line is read once it is created
         existing = {row["erp_jira_worklog_id"]: row
                     for row in self.odoo.lines_by_worklog([str(w["id"]) for w in worklogs])}
         self.directory.sync_uid = getattr(self.odoo_port, "uid", None)
@@ -300,7 +314,8 @@ class SyncEngine:
         codes = [p.code for p in self._live(projects)]
         if ids := self.held.waiting(codes):
             found = self._page(ids, projects, by_jira_key, summary, strict=False)
-            self._flush(projects)
+            self._hand_over(projects, None)
+            self._settle(projects, wait=True)
             self.held.forget_gone(codes, ids, found)
 
     def _route(self, worklogs: list[dict[str, Any]], issues: dict[str, IssueInfo],
@@ -340,7 +355,7 @@ class SyncEngine:
             result.fail(f"writing timesheets failed: {exc.message}" + (f" (fix: {exc.hint})" if exc.hint else ""))
 
     def _write_plan(self, p: _Project, plan: LinePlan) -> None:
-        """Writes at once; the new lines (``plan.creates``) join the pending creates (``_flush_creates``)."""
+        """Writes at once; the new lines (``plan.creates``) join the pending creates (``_hand_over``)."""
         result = p.result
         result.read += plan.read
         for c in plan.conflicts:
@@ -358,29 +373,41 @@ class SyncEngine:
             log.warning("project %s: %s", p.code, message)
             result.warnings.append(message)
 
-    def _flush(self, projects: list[_Project]) -> None:
-        """Create the pending lines, then let go of the held worklogs they release (sync/held.py): a worklog leaves
-        the held list only once its line is in Odoo, so a run killed in between holds it still."""
-        self._flush_creates()
-        self.held.commit_released([p.code for p in projects if not p.result.failed])
-
-    def _flush_creates(self) -> None:
-        """Create the pending lines: one ``create`` per project (of at most ``CREATE_BATCH`` lines)."""
-        by_project: dict[str, tuple[_Project, list[dict[str, Any]]]] = {}
+    def _hand_over(self, projects: list[_Project], until: int | None) -> None:
+        """The pending lines go to the creator as one batch (one ``create`` per project), with the cursor they
+        cover and the held worklogs they release (sync/held.py)."""
+        lines: dict[str, list[dict[str, Any]]] = {}
         for p, values in self._pending.values():
-            by_project.setdefault(p.code, (p, []))[1].append(values)
+            if not p.result.failed:  # else its cursor stays: the next run reads these worklogs again
+                lines.setdefault(p.code, []).append(values)
         self._pending.clear()
-        for p, creates in by_project.values():
-            if p.result.failed:
-                continue  # its cursor stays: the next run reads these worklogs again
-            try:
-                if not self.dry_run:
-                    self.odoo.create_lines(creates)
-                p.result.created += len(creates)
-            except ConnectorError as exc:
+        if lines and self._creating is None and not self.dry_run:
+            self._creating = OdooSide(self._second()) if callable(self._second) else self.odoo
+        by_code = {p.code: p for p in projects}
+        self.creator.submit(Batch(lines, until, self.held.take_released(),
+                                  skip=lambda code: by_code[code].result.failed))
+
+    def _settle(self, projects: list[_Project], *, wait: bool = False) -> None:
+        """Take in the batches created since (all of them with ``wait``), oldest first: count their lines, let go of
+        the held worklogs they release and move the cursors past them. A worklog leaves the held list and a cursor
+        moves only once the lines are in Odoo, so a run killed in between reads them again."""
+        by_code = {p.code: p for p in projects}
+        for batch in self.creator.finished(wait=wait):
+            for code, exc in batch.failed.items():
                 self.directory.forget()  # an employee may have been archived since it was cached
-                p.result.fail(f"writing timesheets failed: {exc.message}"
-                              + (f" (fix: {exc.hint})" if exc.hint else ""))
+                by_code[code].result.fail(f"writing timesheets failed: {exc.message}"
+                                          + (f" (fix: {exc.hint})" if exc.hint else ""))
+            for code, n in batch.created.items():
+                by_code[code].result.created += n
+            self.held.commit(batch.released, [p.code for p in projects if not p.result.failed])
+            if batch.until is not None:
+                self._commit_cursors("updated", projects, batch.until, self._cursors)
+
+    def _create_lines(self, lines: list[dict[str, Any]]) -> None:
+        """On the creator's thread: one project's new lines (a dry run only counts them)."""
+        if not self.dry_run:
+            assert self._creating is not None
+            self._creating.create_lines(lines)
 
     def _conflict(self, p: _Project, c: Conflict) -> None:
         if c.worklog_id in p.conflicts:  # --full meets a deletion twice: in the feed and in the reconcile

@@ -61,11 +61,15 @@ class HeldLines:
         gone = {str(i) for i in asked} - found
         self.state.delete(NS, [f"{code}|{wid}" for code in codes for wid in gone])
 
-    def commit_released(self, written: list[str]) -> None:
-        """The projects in ``written`` have their lines in Odoo: their released worklogs leave the held list.
+    def take_released(self) -> dict[str, list[str]]:
+        """The worklogs released since the last call (project code -> slots), for ``commit`` once they are written."""
+        released, self._released = self._released, {}
+        return released
+
+    def commit(self, released: dict[str, list[str]], written: list[str]) -> None:
+        """The projects in ``written`` have the lines of ``released`` in Odoo: those worklogs leave the held list.
         Released worklogs of the other projects (failed) stay held and are read again by the next run."""
-        slots = [slot for code in written for slot in self._released.get(code, [])]
-        self._released.clear()
+        slots = [slot for code in written for slot in released.get(code, [])]
         if slots:
             self.state.delete(NS, list(self.state.get_many(NS, slots)))
 
@@ -94,7 +98,7 @@ class HeldLines:
                                 "hours": hours})
             per_phase[(str(phase), gate)].append(hours)
         result.read += len(held)
-        self._released.setdefault(code, []).extend(released)  # forgotten only once written (commit_released)
+        self._released.setdefault(code, []).extend(released)  # forgotten only once written (``commit``)
         self.state.put_many(NS, held)
         for (phase, gate), hours in sorted(per_phase.items()):
             message = (f"{len(hours)} worklog(s) ({sum(hours):g} h) on phase {phase} held: the hard gate {gate} is not "

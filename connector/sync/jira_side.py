@@ -64,6 +64,7 @@ class JiraSide:
         """(worklog ids, cursor to resume from) per page of ``worklog/updated`` or ``worklog/deleted``, oldest first."""
         params: dict[str, Any] = {"since": since}
         path = f"{self.api}/worklog/{feed}"
+        before: dict[int, Any] = {}  # the previous page's worklogs -> when each changed
         while True:
             data = self.jira.request("GET", path, params=params)
             values = data.get("values") if isinstance(data, dict) else None
@@ -71,7 +72,11 @@ class JiraSide:
                     or not all(isinstance(v, dict) and "worklogId" in v for v in values)
                     or (values and "until" not in data)):
                 raise wrong_shape(self.jira, f"GET {path}", "a page of the worklog feed", data)
-            ids = [int(v["worklogId"]) for v in values]
+            # `since` is inclusive: a page starts with the worklog(s) the previous one ended on. One that has not
+            # changed since was just read; sent again, its line would wait for the one being created.
+            ids = [int(v["worklogId"]) for v in values
+                   if v.get("updatedTime") is None or before.get(int(v["worklogId"])) != v.get("updatedTime")]
+            before = {int(v["worklogId"]): v.get("updatedTime") for v in values}
             until = int(data.get("until") or params["since"])
             next_since = _since_of(data.get("nextPage"))
             if next_since is not None and next_since <= params["since"]:
@@ -80,7 +85,7 @@ class JiraSide:
             if data.get("lastPage", True) or next_since is None:
                 # `since` is inclusive: on the last page everything up to `until` is in, so the cursor may pass it
                 # (Jira holds back the last minute's changes, so nothing can still arrive at `until`).
-                yield ids, until + 1 if ids else until
+                yield ids, until + 1 if values else until
                 return
             yield ids, next_since
             params = {"since": next_since}

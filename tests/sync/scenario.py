@@ -44,6 +44,13 @@ class KillableOdoo:
     def search_read(self, model: str, domain: list[Any], fields: list[str], **kw: Any) -> list[dict[str, Any]]:
         return list(self.execute(model, "search_read", domain, fields, **kw) or [])
 
+    def __getattr__(self, name: str) -> Any:
+        # The sync's line creator asks for a second connection where the client has one (a live Odoo); the fake has
+        # none, so there the attribute is missing and the engine shares the one connection, as with any such client.
+        if name == "another_connection" and hasattr(self.client, "another_connection"):
+            return lambda: KillableOdoo(self.client.another_connection(), self.switch)
+        raise AttributeError(name)
+
 
 def make_project(db: Any, code: str) -> int:
     """A project as provisioning leaves it: external id, phases with their tasks, budget (``db``: anything with
