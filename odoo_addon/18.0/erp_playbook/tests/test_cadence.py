@@ -115,6 +115,8 @@ class TestCadences(ErpPlaybookCase):
         [review] = project.erp_cadence_ids
         self.assertEqual((review.key, review.owner_party, review.grace_days), ("man_day_review", "implementer", 7))
         project.erp_key_user_ids = self.customer_contact
+        # Lesson 11: the requirements gate waits for the key user's passing exam.
+        self.env["erp.exam.result"].create({"project_id": project.id, "partner_id": self.customer_contact.id, "score": 85})
         for signoff in project.erp_signoff_ids.filtered("hard"):  # the hard gates let the phases move on
             self.sign(signoff)
         phases = project.erp_phase_ids.sorted("sequence")
