@@ -4,7 +4,7 @@
     "name": "ERP Implementation Playbook",
     "summary": "Run ERP implementation projects by a playbook: phases, "
     "sign-off gates, man-day budgets and payment milestones",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/Project",
     "website": "https://github.com/erp-playbook/erp-playbook",
     "author": "erp-playbook contributors",
@@ -28,5 +28,6 @@
         "views/erp_playbook_menus.xml",
         "views/portal_templates.xml",
         "views/erp_money_views.xml",
+        "views/erp_portfolio_views.xml",
     ],
 }

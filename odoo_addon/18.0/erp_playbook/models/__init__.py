@@ -11,3 +11,5 @@ from . import erp_phase_gates
 from . import erp_acceptance
 from . import erp_change_request
 from . import visit_confirmation
+from . import erp_forecast
+from . import erp_portfolio

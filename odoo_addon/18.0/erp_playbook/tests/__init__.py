@@ -11,3 +11,5 @@ from . import test_planner
 from . import test_acceptance
 from . import test_customer_gates
 from . import test_portal_log
+from . import test_forecast
+from . import test_portfolio
