@@ -38,6 +38,8 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "fact.phase_state": ("Phase status", "階段狀態", "阶段状态"),
     "fact.period": ("Period", "期間", "期间"),
     "fact.phase_budget": ("Phase budget", "階段人天預算", "阶段人天预算"),
+    "fact.phase_forecast": ("Forecast at completion (variance), man-days", "完工預估人天（差異）",
+                            "完工预估人天（差异）"),
     "fact.hours_per_day": ("Hours per man-day", "每人天時數", "每人天小时数"),
     "fact.checklist": ("Checklist done", "檢核項目完成", "检查项完成"),
     "fact.playbook": ("Playbook", "實施手冊", "实施手册"),

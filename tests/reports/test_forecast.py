@@ -52,3 +52,14 @@ def test_forecast_is_read_from_odoo_on_the_report_date_never_recomputed(playbook
     text = markdown(odoo, playbook, "zh_TW")
     assert "- 完工預估人天（與預算差異）: **50 (+5)**" in text
     assert odoo.forecast_contexts == [{"today": AS_OF.isoformat()}] * 2  # phases and project, as of the report
+
+
+def test_phase_documents_show_the_phase_forecast(playbook: Playbook) -> None:
+    from connector.reports.phase_docs import build_phase_report, phase_document
+
+    snap = OdooReportSource(FakeOdoo(acme_records()), playbook).snapshot("acme_erp", AS_OF,
+                                                                         phase_key="business_survey")
+    rep = build_phase_report(snap, playbook, "business_survey", "phase_summary", "en")
+    text = render_markdown(phase_document(rep, today=AS_OF), None, "report")
+    assert "- Phase budget: **12 man-days**" in text
+    assert "- Forecast at completion (variance), man-days: **40 (+28)**" in text
