@@ -169,11 +169,11 @@ def _man_day_table(rep: PortfolioReport) -> Table:
             for p in rep.projects]
     total = [C(t(lang, "col.total")), C(""), C(""), C(""), C(fmt_days(rep.budget)), C(fmt_days(rep.spent)),
              C(fmt_days(rep.forecast)), _variance(rep.variance), C(str(rep.gates_waiting))]
-    return Table([Column(t(lang, "col.project"), weight=2.2), Column(t(lang, "col.customer"), weight=1.8),
-                  Column(t(lang, "col.pm"), weight=1.2), Column(t(lang, "col.phase"), weight=1.6),
+    return Table([Column(t(lang, "col.project"), weight=2.0), Column(t(lang, "col.customer"), weight=1.6),
+                  Column(t(lang, "col.pm"), weight=1.1), Column(t(lang, "col.phase"), weight=1.4),
                   Column(t(lang, "col.budget"), "right"), Column(t(lang, "col.spent"), "right"),
                   Column(t(lang, "col.forecast"), "right"), Column(t(lang, "col.variance"), "right"),
-                  Column(t(lang, "col.gates_waiting"), weight=1.4)], rows, total=total,
+                  Column(t(lang, "col.gates_waiting"), weight=2.0)], rows, total=total,
                  empty=t(lang, "no_projects"))
 
 

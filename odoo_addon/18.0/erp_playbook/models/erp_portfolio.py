@@ -72,7 +72,8 @@ class ErpPortfolio(models.Model):
     )
 
     def _compute_overdue(self):
-        projects = self.env["project.project"].browse(self.project_id.ids)
+        # The view shows every implementation project to a manager: read the figure as the view does, unfiltered.
+        projects = self.env["project.project"].sudo().browse(self.project_id.ids)
         amounts = {project.id: project.erp_overdue_amount for project in projects}
         for row in self:
             row.overdue_amount = amounts.get(row.project_id.id, 0.0)
