@@ -4,7 +4,9 @@ Starts a private Odoo (tests/odoo/harness.py; ODOO_SRC / ODOO_PYTHON as in docs/
 the default playbook, creates PROJECTS projects through the ORM (Apply Playbook: phases, checklist tasks, gates,
 payment milestones), then writes the timesheet lines straight into PostgreSQL with ``generate_series`` (the ORM
 would take hours for a million lines) and moves the projects along (phases done / in progress, items closed,
-gates requested, payments falling due) so every column of the portfolio has figures. Then it times, over RPC:
+gates requested, payments falling due) so every column of the portfolio has figures. Lines written in SQL
+bypass the ORM, so the seeding also stores what the ORM would have: the hours per phase and per project.
+Then it times, over RPC:
 
 - the list view as the web client opens it (``web_search_read`` of the list's fields, 80 rows, with the count),
 - the list grouped by customer (``web_read_group``), the pivot and the graph (``read_group``),
@@ -68,8 +70,16 @@ def seed_projects(client: OdooClient) -> list[int]:
 
 def seed_sql(server: OdooServer, db: str) -> None:
     """A million lines spread over every phase task, and each project moved to a different point of its plan."""
-    psql = server.cluster.psql
+    cluster = server.cluster
+
+    def psql(sql: str, db: str) -> None:
+        # The harness's psql gives up after 2 minutes; a million rows on a shared machine may take longer.
+        cluster._run([str(cluster.bindir / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", str(cluster.sockdir),
+                      "-p", str(cluster.port), "-U", "postgres", "-d", db, "-c", sql], "psql", timeout=1800)
+
+    # Foreign keys are not checked row by row (replica role): every id below is read from the tables it refers to.
     psql(f"""
+        SET session_replication_role = replica;
         INSERT INTO account_analytic_line (name, date, unit_amount, amount, account_id, company_id, project_id,
                                            task_id, erp_phase_id, employee_id, user_id, create_uid, write_uid,
                                            create_date, write_date)
@@ -82,6 +92,16 @@ def seed_sql(server: OdooServer, db: str) -> None:
             ON t.n = g % (SELECT COUNT(*) FROM erp_project_phase)
           CROSS JOIN (SELECT id FROM hr_employee ORDER BY id LIMIT 1) AS e;
         ANALYZE account_analytic_line;
+    """, db=db)
+    # What the ORM would have stored had it written the lines: the hours per phase and per project.
+    psql("""
+        UPDATE erp_project_phase ph SET hours_logged = s.hours
+          FROM (SELECT erp_phase_id, SUM(unit_amount) AS hours FROM account_analytic_line
+                 WHERE project_id IS NOT NULL GROUP BY erp_phase_id) s
+         WHERE s.erp_phase_id = ph.id;
+        UPDATE project_project p SET erp_hours_logged = s.hours
+          FROM (SELECT project_id, SUM(unit_amount) AS hours FROM account_analytic_line GROUP BY project_id) s
+         WHERE s.project_id = p.id;
     """, db=db)
     # Phases before the project's current one are done, the current one in progress (up to the 5th phase).
     psql("""

@@ -45,6 +45,19 @@ class ErpProjectPhase(models.Model):
         help="Forecast at completion minus budget: above zero, the phase is heading over its budget.",
     )
 
+    timesheet_line_ids = fields.One2many("account.analytic.line", "erp_phase_id", string="Timesheet Lines")
+    hours_logged = fields.Float(
+        compute="_compute_hours_logged",
+        store=True,
+        help="Timesheet hours on the phase, kept stored so the portfolio never sums the timesheet lines.",
+    )
+
+    @api.depends("timesheet_line_ids.unit_amount", "timesheet_line_ids.project_id")
+    def _compute_hours_logged(self):
+        hours = man_days_by(self.env, "erp_phase_id", [i for i in self.ids if isinstance(i, int)])
+        for phase in self:
+            phase.hours_logged = hours.get(phase.id, 0.0)
+
     @api.depends_context("today")
     def _compute_forecast(self):
         hours = man_days_by(self.env, "erp_phase_id", self.ids, _dated(self.env))
@@ -68,6 +81,19 @@ class ProjectProject(models.Model):
     erp_forecast_variance = fields.Float(
         string="Forecast Variance", compute="_compute_erp_forecast", groups=INTERNAL
     )
+    erp_hours_logged = fields.Float(
+        string="Hours Logged",
+        compute="_compute_erp_hours_logged",
+        store=True,
+        groups=INTERNAL,
+        help="Timesheet hours on the project, kept stored so the portfolio never sums the timesheet lines.",
+    )
+
+    @api.depends("timesheet_ids.unit_amount")
+    def _compute_erp_hours_logged(self):
+        hours = man_days_by(self.env, "project_id", [i for i in self.ids if isinstance(i, int)])
+        for project in self:
+            project.erp_hours_logged = hours.get(project.id, 0.0)
 
     @api.depends_context("today")
     def _compute_erp_forecast(self):

@@ -2,9 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """The portfolio: every implementation project (one with a playbook) on one row, as a PostgreSQL view.
 
-A view, not stored fields: its figures are summed in SQL over the timesheet lines in one pass, grouped by
-project and phase, so the list, pivot and graph open as fast with a million lines as with a thousand
-(bench/portfolio.py). Its rules are the addon's: the forecast at completion is ``erp_forecast.phase_forecast``
+A view over stored figures: the hours of each phase and project are kept stored (``hours_logged``,
+``erp_hours_logged``, recomputed by the ORM when a timesheet line changes), so opening the list, pivot or graph
+never sums the timesheet lines and takes as long with a million lines as with a thousand (bench/portfolio.py). Its rules are the addon's: the forecast at completion is ``erp_forecast.phase_forecast``
 written in SQL, the cash windows read the milestones' stored ``date_due`` and the settled invoice states of the
 payment rule (``SETTLED_PAYMENT_STATES``); the overdue amount is the project's own ``erp_overdue_amount``
 (the payment rule computed per milestone, the same figure as the project dashboard).
@@ -27,12 +27,12 @@ class ErpPortfolio(models.Model):
     _rec_name = "project_id"
     # Pending ORM writes to these are flushed before the view is read.
     _depends = {
-        "account.analytic.line": ["unit_amount", "project_id", "erp_phase_id"],
         "project.project": [
+            "erp_hours_logged",
             "partner_id", "user_id", "company_id", "erp_playbook_id", "erp_size", "erp_industry",
             "erp_man_day_budget", "erp_hours_per_day", "erp_contract_amount",
         ],
-        "erp.project.phase": ["project_id", "state", "sequence", "budget_man_days"],
+        "erp.project.phase": ["project_id", "state", "sequence", "budget_man_days", "hours_logged"],
         "project.task": ["state", "erp_phase_id", "erp_item_type"],
         "erp.signoff": ["project_id", "state", "date_requested"],
         "erp.payment.milestone": ["project_id", "amount", "date_due", "invoice_id"],
@@ -88,13 +88,9 @@ class ErpPortfolio(models.Model):
     def _table_query(self):
         cash = ",\n".join(self._cash_column(days) for days in CASH_WINDOWS)
         return f"""
-WITH hours AS (
-    SELECT project_id, erp_phase_id, SUM(unit_amount) AS hours
-      FROM account_analytic_line
-     WHERE project_id IS NOT NULL
-     GROUP BY project_id, erp_phase_id
-), project AS (
-    SELECT p.id, p.erp_man_day_budget, COALESCE(NULLIF(p.erp_hours_per_day, 0), 8.0) AS per_day
+WITH project AS (
+    SELECT p.id, p.erp_man_day_budget, COALESCE(p.erp_hours_logged, 0) AS hours,
+           COALESCE(NULLIF(p.erp_hours_per_day, 0), 8.0) AS per_day
       FROM project_project p
      WHERE p.erp_playbook_id IS NOT NULL
 ), items AS (
@@ -106,7 +102,7 @@ WITH hours AS (
      GROUP BY t.erp_phase_id
 ), phase AS (
     SELECT ph.project_id, ph.id, ph.state, ph.budget_man_days,
-           COALESCE((SELECT SUM(h.hours) FROM hours h WHERE h.erp_phase_id = ph.id), 0) / pr.per_day AS spent,
+           COALESCE(ph.hours_logged, 0) / pr.per_day AS spent,
            COALESCE(i.total, 0) AS total, COALESCE(i.done, 0) AS done
       FROM erp_project_phase ph
       JOIN project pr ON pr.id = ph.project_id
@@ -118,9 +114,6 @@ WITH hours AS (
                     ELSE GREATEST(budget_man_days, spent) END) AS forecast
       FROM phase
      GROUP BY project_id
-), project_hours AS (
-    SELECT h.project_id, SUM(h.hours) AS hours FROM hours h JOIN project pr ON pr.id = h.project_id
-     GROUP BY h.project_id
 ), current_phase AS (
     SELECT DISTINCT ON (project_id) project_id, id
       FROM erp_project_phase
@@ -150,9 +143,9 @@ SELECT p.id AS id, p.id AS project_id, p.partner_id, p.user_id, p.company_id,
        c.currency_id, p.erp_playbook_id AS playbook_id, p.erp_size AS size, p.erp_industry AS industry,
        cp.id AS current_phase_id,
        pr.erp_man_day_budget AS budget_man_days,
-       COALESCE(ph.hours, 0) / pr.per_day AS spent_man_days,
-       COALESCE(f.forecast, 0) + (COALESCE(ph.hours, 0) / pr.per_day - COALESCE(f.spent, 0)) AS forecast_man_days,
-       COALESCE(f.forecast, 0) + (COALESCE(ph.hours, 0) / pr.per_day - COALESCE(f.spent, 0))
+       pr.hours / pr.per_day AS spent_man_days,
+       COALESCE(f.forecast, 0) + (pr.hours / pr.per_day - COALESCE(f.spent, 0)) AS forecast_man_days,
+       COALESCE(f.forecast, 0) + (pr.hours / pr.per_day - COALESCE(f.spent, 0))
            - pr.erp_man_day_budget AS forecast_variance,
        COALESCE(g.waiting, 0) AS gates_waiting, g.wait_days AS gate_wait_days,
        p.erp_contract_amount AS contract_amount,
@@ -161,7 +154,6 @@ SELECT p.id AS id, p.id AS project_id, p.partner_id, p.user_id, p.company_id,
   FROM project pr
   JOIN project_project p ON p.id = pr.id
   LEFT JOIN res_company c ON c.id = p.company_id
-  LEFT JOIN project_hours ph ON ph.project_id = pr.id
   LEFT JOIN phase_fac f ON f.project_id = pr.id
   LEFT JOIN current_phase cp ON cp.project_id = pr.id
   LEFT JOIN gates g ON g.project_id = pr.id

@@ -75,6 +75,25 @@ class TestPortfolio(ErpPlaybookCase):
         self.assertAlmostEqual(row.cash_60, owed + 60000.0)
         self.assertAlmostEqual(row.cash_90, owed + 60000.0)
 
+    def assert_same_man_days(self):
+        self.env.invalidate_all()
+        row, project = self.row(), self.project
+        self.assertAlmostEqual(row.spent_man_days, project.erp_man_days_spent)
+        self.assertAlmostEqual(row.forecast_man_days, project.erp_man_days_forecast)
+        return row
+
+    def test_stored_hours_follow_lines_edited_moved_and_deleted(self):
+        self.setup_figures()
+        line = self.log(self.phases["requirements"].item_task_ids[1], 8)
+        self.assertAlmostEqual(self.assert_same_man_days().forecast_man_days, 73.0)  # requirements 4 x 3 = 12
+        line.unit_amount = 16
+        self.assertAlmostEqual(self.assert_same_man_days().forecast_man_days, 76.0)  # 5 x 3 = 15
+        line.task_id = self.phases["solution"].item_task_ids[0]  # solution not started: its budget still
+        self.assertAlmostEqual(self.assert_same_man_days().forecast_man_days, 70.0)
+        self.assertAlmostEqual(self.row().spent_man_days, 7.0)
+        line.unlink()
+        self.assertAlmostEqual(self.assert_same_man_days().spent_man_days, 5.0)
+
     def test_a_paid_milestone_leaves_the_cash_forecast(self):
         self.setup_figures()
         invoice = self.payments["pay_requirements"].invoice_id
