@@ -105,8 +105,9 @@ def _emit(doc_factory: Callable[[bool], Document], fmt: str | None, output: Path
 
 @click.group()
 def report() -> None:
-    """Reports from the live Odoo: the weekly executive status report and the phase documents
-    (plan, summary, confirmation certificate), in zh_TW, zh_CN or en, as Markdown, HTML or PDF."""
+    """Reports from the live Odoo: the weekly executive status report, the phase documents
+    (plan, summary, confirmation certificate) and the portfolio of every implementation project,
+    in zh_TW, zh_CN or en, as Markdown, HTML or PDF."""
 
 
 @report.command()
