@@ -1,5 +1,5 @@
-"""`playbook report ...`: the weekly executive status report and the phase documents, from live Odoo,
-the register from Jira when the project is linked to one, and the last sync time from the sync state."""
+"""`playbook report ...`: the weekly executive status report, the phase documents and the portfolio, from live
+Odoo, the register from Jira when the project is linked to one, and the last sync time from the sync state."""
 
 from __future__ import annotations
 
@@ -105,8 +105,9 @@ def _emit(doc_factory: Callable[[bool], Document], fmt: str | None, output: Path
 
 @click.group()
 def report() -> None:
-    """Reports from the live Odoo: the weekly executive status report and the phase documents
-    (plan, summary, confirmation certificate), in zh_TW, zh_CN or en, as Markdown, HTML or PDF."""
+    """Reports from the live Odoo: the weekly executive status report, the phase documents
+    (plan, summary, confirmation certificate) and the portfolio of every implementation project,
+    in zh_TW, zh_CN or en, as Markdown, HTML or PDF."""
 
 
 @report.command()
@@ -159,6 +160,33 @@ _phase_command("phase_summary", "Phase summary, after the phase: results, open i
                                 "man-days spent and remaining, the next phase.")
 _phase_command("confirmation", "Phase confirmation certificate: the signed implementation log (customer-confirmed "
                                "timesheet lines), days invested and remaining, and a signature block.")
+
+@report.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: from the -o file's suffix, else md).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE (Markdown charts go beside it as PNG). Default: stdout; PDF: portfolio-<date>.pdf "
+                   "in the current directory.")
+@LANG_OPTION
+@JSON_OPTION
+@pass_app
+def portfolio(app: App, fmt: str | None, output: Path | None, lang: str, as_json: bool) -> None:
+    """Every implementation project side by side: phase, man-day budget / spent / forecast at completion, sign-offs
+    waiting and for how long, payments overdue and due, cash expected in 30 / 60 / 90 days. The figures are the
+    addon's portfolio (Implementation › Portfolio in Odoo), read in two calls whatever the number of projects."""
+    from connector.reports.portfolio import build_portfolio, portfolio_document, read_portfolio
+
+    today = date.today()
+    with progress_bar(as_json=as_json) as progress:
+        progress("reading the portfolio from Odoo...", 0, None)
+        projects = read_portfolio(app.odoo())
+    rep = build_portfolio(projects, today, lang)
+    if as_json:
+        print_json(rep.model_dump(mode="json"))
+        return
+    _emit(lambda charts: portfolio_document(rep, today=today, with_chart=charts), fmt, output,
+          f"portfolio-{today.isoformat()}")
+
 
 if __name__ == "__main__":  # pragma: no cover
     report(sys.argv[1:])

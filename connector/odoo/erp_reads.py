@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from connector.errors import ConnectorError
 from connector.odoo.records import XMLID_MODULE, OdooExecutor, project_xmlid
 
 PROJECT_FIELDS = ["name", "erp_hours_per_day", "erp_man_day_budget", "erp_man_days_spent", "erp_man_days_remaining"]
@@ -18,6 +19,10 @@ PHASE_FIELDS = ["key", "name", "sequence", "task_id", "budget_man_days", "spent_
 MILESTONE_FIELDS = ["key", "name", "amount", "signoff_state", "date_due", "grace_days", "days_overdue",
                     "collection_status"]
 INVOICE_FIELDS = ["name", "state", "payment_state", "amount_residual", "invoice_date_due"]
+# The forecast at completion is the addon's rule (docs/forecast.md), read with the context date ``today``: the
+# connector never recomputes it.
+PHASE_FORECAST_FIELD = "forecast_man_days"
+PROJECT_FORECAST_FIELD = "erp_man_days_forecast"
 
 
 def project_ids_by_code(odoo: OdooExecutor, codes: Iterable[str]) -> dict[str, int]:
@@ -49,3 +54,21 @@ def project_figures(odoo: OdooExecutor, project_ids: list[int]) -> list[dict[str
     if not project_ids:
         return []
     return list(odoo.execute("project.project", "web_read", project_ids, specification=FIGURES_SPEC))
+
+
+# The portfolio: the addon's ``erp.portfolio`` view, one row per project with a playbook (docs/odoo.md).
+PORTFOLIO_MODEL = "erp.portfolio"
+PORTFOLIO_FIELDS = ["project_id", "partner_id", "user_id", "currency_id", "size", "industry", "current_phase_id",
+                    "budget_man_days", "spent_man_days", "forecast_man_days", "forecast_variance", "gates_waiting",
+                    "gate_wait_days", "contract_amount", "due_amount", "overdue_amount", "cash_30", "cash_60",
+                    "cash_90"]
+
+
+def portfolio_rows(odoo: OdooExecutor, domain: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Every implementation project's figures as the addon computes them, in two calls whatever their number:
+    one to check the addon has the portfolio, one ``search_read`` of the view (summed in SQL on the server)."""
+    if not odoo.execute("ir.model", "search_count", [["model", "=", PORTFOLIO_MODEL]]):
+        raise ConnectorError("this Odoo's erp_playbook addon has no portfolio (erp.portfolio)",
+                             "upgrade the addon to 1.4 or later: odoo-bin -u erp_playbook")
+    return list(odoo.execute(PORTFOLIO_MODEL, "search_read", domain or [], fields=PORTFOLIO_FIELDS,
+                             order="partner_id, project_id"))

@@ -74,6 +74,7 @@ class PhaseRow(_Row):
     items_done: int
     items_total: int
     work_left: float = Field(description="man-days of planned work still open: budget x open share of items")
+    forecast: float | None = Field(default=None, description="the addon's forecast at completion (docs/forecast.md)")
     blocked_by: list[str] = Field(default_factory=list, description="unsigned hard gates holding the phase")
 
 
@@ -138,6 +139,8 @@ class Figures(_Row):
     remaining: float
     signed: float
     burn_percent: float
+    forecast: float | None = Field(default=None, description="the addon's forecast at completion")
+    forecast_variance: float | None = Field(default=None, description="forecast minus budget")
     contract: float
     paid: float
     outstanding: float
@@ -161,7 +164,7 @@ def phase_rows(snap: ProjectSnapshot, names: Names) -> list[PhaseRow]:
             remaining=phase.remaining_man_days, signed=phase.signed_man_days, progress=100.0 * phase.progress,
             items_done=phase.item_done_count, items_total=phase.item_count,
             work_left=0.0 if phase.state == "done" else phase.budget_man_days * (1.0 - phase.progress),
-            blocked_by=blocked_by,
+            blocked_by=blocked_by, forecast=phase.forecast_man_days,
         ))
     return rows
 
@@ -246,6 +249,8 @@ def figures(snap: ProjectSnapshot, gates: list[GateRow], payments: list[PaymentR
     return Figures(
         budget=budget, spent=snap.spent_man_days, remaining=snap.remaining_man_days, signed=snap.signed_man_days,
         burn_percent=100.0 * snap.spent_man_days / budget if budget else 0.0,
+        forecast=snap.forecast_man_days,
+        forecast_variance=None if snap.forecast_man_days is None else snap.forecast_man_days - budget,
         contract=snap.project.contract_amount, paid=paid,
         outstanding=max(sum(p.amount for p in payments) - paid, 0.0),
         overdue_amount=sum(p.outstanding for p in payments if p.status == "overdue"),

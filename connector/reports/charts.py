@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 import matplotlib
 
@@ -58,6 +59,31 @@ def burn_chart(phases: list[PhaseRow], lang: str) -> bytes:
     # Proxy patches: the first phase's bars may be red (over budget), the legend must show the usual colours.
     legend = [Patch(color=COLORS[k], label=t(lang, f"chart.{k}")) for k in ("budget", "spent", "remaining")]
     legend.append(Patch(color=COLORS["over"], label=t(lang, "chart.over")))
+    ax.legend(handles=legend, prop={"family": family, "size": 8}, loc="lower right", frameon=False)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def portfolio_chart(projects: list[Any], lang: str) -> bytes:
+    """Budget and forecast at completion per project (``PortfolioProject``), forecasts over budget in red."""
+    family = _font_family(lang)
+    height = 1.2 + 0.45 * max(len(projects), 1)
+    fig = Figure(figsize=(8.0, height), dpi=150, layout="constrained")
+    ax = fig.subplots()
+    bar = 0.38
+    for i, project in enumerate(projects):
+        over = project.forecast > project.budget
+        ax.barh(i - bar / 2, project.budget, bar, color=COLORS["budget"])
+        ax.barh(i + bar / 2, project.forecast, bar, color=COLORS["over" if over else "spent"])
+    ax.set_yticks(range(len(projects)), [p.name for p in projects], family=family, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(t(lang, "chart.unit"), family=family, fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    legend = [Patch(color=COLORS["budget"], label=t(lang, "chart.budget")),
+              Patch(color=COLORS["spent"], label=t(lang, "chart.forecast")),
+              Patch(color=COLORS["over"], label=t(lang, "chart.over"))]
     ax.legend(handles=legend, prop={"family": family, "size": 8}, loc="lower right", frameon=False)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")

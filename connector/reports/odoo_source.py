@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from connector.errors import ConnectorError
-from connector.odoo.erp_reads import project_ids_by_code
+from connector.odoo.erp_reads import PHASE_FORECAST_FIELD, PROJECT_FORECAST_FIELD, project_ids_by_code
 from connector.odoo.records import OdooExecutor, m2o_id
 from connector.playbook.model import Playbook
 from connector.reports.register import register_from_tags
@@ -103,15 +103,16 @@ class OdooReportSource:
             f"did you mean {known}?" if known else "check the project's name in Odoo, or its code in the config file",
         )
 
-    def _project_info(self, project_id: int, code: str | None, as_of: date | None = None) -> ProjectInfo:
-        # Cadence adherence is counted on the context date, like the payment rule: the report's date.
+    def _project_info(self, project_id: int, code: str | None, as_of: date) -> tuple[ProjectInfo, float]:
+        """The project and the addon's forecast at completion on ``as_of`` (context date ``today``); cadence
+        adherence is counted on that date too, like the payment rule."""
         row = self.odoo.execute(
             "project.project", "read", [project_id],
             fields=["name", "partner_id", "company_id", "user_id", "erp_playbook_id", "erp_size", "erp_industry",
                     "erp_man_day_budget", "erp_hours_per_day", "erp_contract_amount", "currency_id",
                     "date_start", "date", "erp_contract_date", "erp_acceptance_criteria", "erp_cadence_ids",
-                    "erp_cadence_adherence", "erp_cadence_missed"],
-            **({"context": {"today": as_of.isoformat()}} if as_of else {}),
+                    "erp_cadence_adherence", "erp_cadence_missed", PROJECT_FORECAST_FIELD],
+            context={"today": as_of.isoformat()},
         )[0]
         return ProjectInfo(
             id=project_id, name=row["name"], code=code, customer=_name(row["partner_id"]),
@@ -125,7 +126,7 @@ class OdooReportSource:
             acceptance_criteria=_str(row.get("erp_acceptance_criteria")),
             cadence_adherence=_float(row.get("erp_cadence_adherence")) if row.get("erp_cadence_ids") else None,
             cadence_missed=int(row.get("erp_cadence_missed") or 0),
-        )
+        ), _float(row.get(PROJECT_FORECAST_FIELD))
 
     # --- the snapshot ---------------------------------------------------------------------------------
     def snapshot(self, project_ref: str, as_of: date, *, lines_from: date | None = None,
@@ -134,7 +135,7 @@ class OdooReportSource:
         ``lines_to`` (inclusive), or of phase ``phase_key`` up to ``as_of``."""
         self._check_addon()
         project_id, code = self.resolve_project(project_ref)
-        info = self._project_info(project_id, code, as_of)
+        info, forecast = self._project_info(project_id, code, as_of)
         per_day = info.hours_per_day
         in_project = [["project_id", "=", project_id]]
 
@@ -142,7 +143,8 @@ class OdooReportSource:
         phase_rows = self.odoo.execute(
             "erp.project.phase", "search_read", in_project,
             fields=["key", "name", "sequence", "state", "date_start", "date_done", "budget_man_days",
-                    "item_count", "item_done_count"], order="sequence, id",
+                    "item_count", "item_done_count", PHASE_FORECAST_FIELD], order="sequence, id",
+            context={"today": as_of.isoformat()},
         )
         phases = [
             PhaseSnap(
@@ -152,6 +154,7 @@ class OdooReportSource:
                 spent_man_days=hours.get((row["id"], None), 0.0) / per_day,
                 signed_man_days=hours.get((row["id"], True), 0.0) / per_day,
                 item_count=int(row["item_count"] or 0), item_done_count=int(row["item_done_count"] or 0),
+                forecast_man_days=_float(row[PHASE_FORECAST_FIELD]),
             )
             for row in phase_rows
         ]
@@ -174,6 +177,7 @@ class OdooReportSource:
             lines_from=lines_from, lines_to=lines_to, lines_phase_id=selected_phase.id if selected_phase else None,
             unphased_spent_man_days=unphased / per_day, unphased_signed_man_days=unphased_signed / per_day,
             cadences=self._cadences(project_id, as_of) if info.cadence_adherence is not None else [],
+            forecast_man_days=forecast,
         )
 
     def _register(self, project_id: int, tasks: list[TaskSnap]) -> tuple[list[RegisterItem], str]:

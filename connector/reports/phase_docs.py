@@ -28,7 +28,14 @@ from connector.reports.i18n import t
 from connector.reports.odoo_source import find_phase
 from connector.reports.snapshot import ProjectInfo, ProjectSnapshot
 from connector.reports.sync_status import SyncStatus
-from connector.reports.weekly import GATE_TONE, payment_status_cell, payment_trigger, phase_state_cell, sync_cell
+from connector.reports.weekly import (
+    GATE_TONE,
+    forecast_cell,
+    payment_status_cell,
+    payment_trigger,
+    phase_state_cell,
+    sync_cell,
+)
 
 PhaseDocKind = Literal["phase_plan", "phase_summary", "confirmation"]
 PHASE_DOC_KINDS: tuple[PhaseDocKind, ...] = ("phase_plan", "phase_summary", "confirmation")
@@ -188,6 +195,8 @@ def phase_document(rep: PhaseReport, *, today: date) -> Document:
         (t(lang, "fact.period"), cell(f"{fmt_date(rep.date_start)} – {fmt_date(rep.date_done)}")),
         (t(lang, "fact.phase_budget"), cell(f"{fmt_days(p.budget)} {t(lang, 'chart.unit')}")),
     ]
+    if p.forecast is not None:
+        facts.append((t(lang, "fact.phase_forecast"), forecast_cell(p.budget, p.forecast)))
     if rep.kind != "confirmation":
         facts.append((t(lang, "fact.checklist"), cell(f"{p.items_done} / {p.items_total} ({fmt_percent(p.progress)})")))
     facts.append((t(lang, "fact.as_of"), cell(fmt_date(rep.as_of))))

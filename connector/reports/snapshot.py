@@ -60,6 +60,8 @@ class PhaseSnap(_Model):
     signed_man_days: float = Field(default=0.0, description="customer-confirmed lines (the signed implementation log)")
     item_count: int = 0
     item_done_count: int = 0
+    forecast_man_days: float | None = Field(
+        default=None, description="the addon's forecast at completion on the report date (docs/forecast.md)")
 
     @property
     def remaining_man_days(self) -> float:
@@ -215,6 +217,8 @@ class ProjectSnapshot(_Model):
     lines_phase_id: int | None = None
     unphased_spent_man_days: float = Field(default=0.0, description="logged on the project outside any phase")
     unphased_signed_man_days: float = 0.0
+    forecast_man_days: float | None = Field(
+        default=None, description="the addon's project forecast at completion on the report date")
     register_source: str = Field(default="odoo", description="odoo (task tags), odoo:register (the addon's register "
                                  "records) or jira:<project key>")
     sync: SyncStatus | None = Field(default=None, description="when the figures were last synchronised from Jira")

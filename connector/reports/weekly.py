@@ -183,6 +183,7 @@ def weekly_document(rep: WeeklyReport, *, today: date, with_chart: bool = True) 
         (t(lang, "fact.as_of"), cell(fmt_date(rep.as_of))),
         (t(lang, "fact.man_days"), cell(f"{fmt_days(fig.budget)} / {fmt_days(fig.spent)} / {fmt_days(fig.remaining)}",
                                         "bad" if fig.remaining < 0 else None)),
+        *([(t(lang, "fact.forecast"), forecast_cell(fig.budget, fig.forecast))] if fig.forecast is not None else []),
         (t(lang, "fact.burn"), cell(fmt_percent(fig.burn_percent), "bad" if fig.burn_percent > 100 else None)),
         (t(lang, "fact.gates"), cell(f"{fig.gates_signed} / {fig.gates_total}")),
         (t(lang, "fact.contract"), cell(fmt_money(fig.contract, cur))),
@@ -289,21 +290,34 @@ def _gate_table(rep: WeeklyReport) -> Table:
                   Column(t(lang, "col.signer"), weight=1.1)], rows, empty=t(lang, "no_gates"))
 
 
+def forecast_cell(budget: float, forecast: float | None) -> Cell:
+    """The forecast at completion with its variance to the budget; bad when it heads over the budget."""
+    if forecast is None:
+        return Cell("—", "muted")
+    variance = forecast - budget
+    sign = "+" if variance > an.EPSILON_DAYS else ""
+    return Cell(f"{fmt_days(forecast)} ({sign}{fmt_days(variance)})", "bad" if variance > an.EPSILON_DAYS else None)
+
+
 def _burn_table(rep: WeeklyReport) -> Table:
     lang = rep.lang
-    rows = [[Cell(f"{p.sequence}. {p.name}"), Cell(fmt_days(p.budget)), Cell(fmt_days(p.spent)),
-             Cell(fmt_days(p.remaining), "bad" if p.remaining < 0 else None), Cell(fmt_days(p.signed))]
+    rows = [[Cell(f"{p.sequence}. {p.name}"), Cell(fmt_days(p.budget)), forecast_cell(p.budget, p.forecast),
+             Cell(fmt_days(p.spent)), Cell(fmt_days(p.remaining), "bad" if p.remaining < 0 else None),
+             Cell(fmt_days(p.signed))]
             for p in rep.phases]
     fig = rep.figures
     unphased = fig.spent - sum(p.spent for p in rep.phases)
     if abs(unphased) > an.EPSILON_DAYS:
-        rows.append([Cell(t(lang, "outside_phases"), "muted"), Cell(""), Cell(fmt_days(unphased)), Cell(""),
+        rows.append([Cell(t(lang, "outside_phases"), "muted"), Cell(""), Cell(fmt_days(unphased)),
+                     Cell(fmt_days(unphased)), Cell(""),
                      Cell(fmt_days(fig.signed - sum(p.signed for p in rep.phases)))])
-    total = [Cell(t(lang, "col.total")), Cell(fmt_days(fig.budget)), Cell(fmt_days(fig.spent)),
-             Cell(fmt_days(fig.remaining), "bad" if fig.remaining < 0 else None), Cell(fmt_days(fig.signed))]
+    total = [Cell(t(lang, "col.total")), Cell(fmt_days(fig.budget)), forecast_cell(fig.budget, fig.forecast),
+             Cell(fmt_days(fig.spent)), Cell(fmt_days(fig.remaining), "bad" if fig.remaining < 0 else None),
+             Cell(fmt_days(fig.signed))]
     return Table([Column(t(lang, "col.phase"), weight=3), Column(t(lang, "col.budget"), "right"),
-                  Column(t(lang, "col.spent"), "right"), Column(t(lang, "col.remaining"), "right"),
-                  Column(t(lang, "col.signed_days"), "right")], rows, total=total)
+                  Column(t(lang, "col.forecast"), "right"), Column(t(lang, "col.spent"), "right"),
+                  Column(t(lang, "col.remaining"), "right"), Column(t(lang, "col.signed_days"), "right")],
+                 rows, total=total)
 
 
 def _this_week_blocks(rep: WeeklyReport) -> list:

@@ -115,6 +115,11 @@ def acme_records() -> dict[str, list[dict[str, Any]]]:
     line("2026-11-26", 8, False, None, CHEN, "Steering meeting preparation")
     line("2026-12-01", 8, s2, "business_survey", CHEN, "After the report date: never counted")
 
+    # The addon's forecast at completion on the report date (docs/forecast.md), worked out by hand: done phases
+    # cost what they spent (kickoff 40 h = 5, master plan 20 h = 2.5); the survey spent 80 h = 10 man-days with
+    # 2 of its 8 items closed, so 10 x 8 / 2 = 40; phases not started cost their budget.
+    forecast = {"kickoff": 5.0, "master_plan": 2.5, "business_survey": 40.0, "requirements_report": 6.0,
+                "solution_design": 14.0, "acceptance": 6.0}
     phases = []
     for key, (pid, seq, state, budget, start, done) in PHASES.items():
         items = [t for t in tasks if t["erp_phase_id"] and t["erp_phase_id"][0] == pid
@@ -122,7 +127,8 @@ def acme_records() -> dict[str, list[dict[str, Any]]]:
         phases.append({"id": pid, "project_id": PROJECT, "key": key, "name": key.replace("_", " ").title(),
                        "sequence": seq, "state": state, "date_start": start, "date_done": done,
                        "budget_man_days": budget, "item_count": len(items),
-                       "item_done_count": sum(1 for t in items if t["state"] == "1_done")})
+                       "item_done_count": sum(1 for t in items if t["state"] == "1_done"),
+                       "forecast_man_days": forecast[key]})
 
     def gate(gid: int, key: str, phase: str, state: str, hard: bool = False, blocks: str | None = None,
              requested: Any = False, signed: Any = False, signer: Any = False) -> dict[str, Any]:
@@ -171,7 +177,9 @@ def acme_records() -> dict[str, list[dict[str, Any]]]:
              "user_id": [21, "張經理"], "erp_playbook_id": [1, "ERP standard"], "erp_size": "medium",
              "erp_industry": "distribution", "erp_man_day_budget": 45.0, "erp_hours_per_day": 8.0,
              "erp_contract_amount": 1_500_000.0, "currency_id": [1, "TWD"], "date_start": "2026-09-01",
-             "date": "2027-06-30"},
+             "date": "2027-06-30",
+             # The phases' 73.5 plus 8 h (1 man-day) booked outside any phase.
+             "erp_man_days_forecast": 74.5},
             {"id": 2, "name": "Acme ERP phase 2", "partner_id": False, "company_id": [1, "頂尖顧問"],
              "user_id": False, "erp_playbook_id": False, "erp_size": False, "erp_industry": False,
              "erp_man_day_budget": 0.0, "erp_hours_per_day": 8.0, "erp_contract_amount": 0.0,

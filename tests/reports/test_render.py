@@ -64,8 +64,9 @@ def test_html_escapes_odoo_text(acme: ProjectSnapshot, playbook: Playbook) -> No
 def test_markdown_in_each_language(acme: ProjectSnapshot, playbook: Playbook, lang: str) -> None:
     md = render_markdown(weekly_doc(acme, playbook, lang))
     assert md.startswith(f"# {TITLES[lang]}\n")
-    # The burn table: one row per phase plus the work outside phases, and the total.
-    assert re.search(r"^\| \*\*.+\*\* \| \*\*45\*\* \| \*\*18\.5\*\* \| \*\*26\.5\*\* \| \*\*8\*\* \|$", md, re.M)
+    # The burn table: one row per phase plus the work outside phases, and the total (budget, forecast, spent, ...).
+    assert re.search(r"^\| \*\*.+\*\* \| \*\*45\*\* \| \*\*74\.5 \(\+29\.5\)\*\* \| \*\*18\.5\*\* \| \*\*26\.5\*\* "
+                     r"\| \*\*8\*\* \|$", md, re.M)
     assert "![" not in md  # no chart without a folder to put it in
 
 

@@ -28,7 +28,7 @@ def test_weekly_markdown_to_stdout(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["report", "weekly", "--project", "acme_erp", *WEEK, "--format", "md"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Weekly executive status report\n")
-    assert "| **Total** | **45** | **18.5** | **26.5** | **8** |" in result.stdout
+    assert "| **Total** | **45** | **74.5 (+29.5)** | **18.5** | **26.5** | **8** |" in result.stdout
     assert "wrote" not in result.stdout
 
 

@@ -37,6 +37,7 @@
         "security/erp_register_rules.xml",
         "views/erp_register_views.xml",
         "views/erp_register_portal_templates.xml",
+        "views/erp_portfolio_views.xml",
     ],
     "assets": {
         "web.assets_tests": ["erp_playbook/static/tests/tours/*.js"],

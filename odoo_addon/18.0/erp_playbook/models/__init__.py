@@ -16,3 +16,5 @@ from . import erp_cadence
 from . import erp_meeting
 from . import erp_register
 from . import erp_training
+from . import erp_forecast
+from . import erp_portfolio

@@ -16,3 +16,5 @@ from . import test_cadence
 from . import test_meeting
 from . import test_register
 from . import test_exam_gate
+from . import test_forecast
+from . import test_portfolio

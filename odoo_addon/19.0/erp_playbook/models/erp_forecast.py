@@ -1,0 +1,1 @@
+../../../18.0/erp_playbook/models/erp_forecast.py

@@ -1,0 +1,1 @@
+../../../18.0/erp_playbook/tests/test_portfolio.py
