@@ -159,3 +159,12 @@ def test_the_sync_and_the_reports_know_every_collection_status_the_addon_compute
     assert list(STATUS_OPTIONS) == keys
     assert list(get_args(PaymentSnap.model_fields["collection_status"].annotation)) == keys
     assert {"collection_status", "days_overdue"} <= set(MILESTONE_FIELDS)
+
+
+@every_addon
+def test_a_cadence_slips_to_a_high_risk_after_as_many_missed_periods_in_the_addon_as_in_the_weekly_report(
+        addon: Path) -> None:
+    """The portfolio's risk level (the addon) and the weekly report's cadence risk rank a slipping cadence alike."""
+    from connector.reports.analysis import CADENCE_MISSED_HIGH
+
+    assert addon_constant(addon, "models/cadence_rule.py", "MISSED_HIGH") == CADENCE_MISSED_HIGH

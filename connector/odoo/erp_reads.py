@@ -61,7 +61,7 @@ PORTFOLIO_MODEL = "erp.portfolio"
 PORTFOLIO_FIELDS = ["project_id", "partner_id", "user_id", "currency_id", "size", "industry", "current_phase_id",
                     "budget_man_days", "spent_man_days", "forecast_man_days", "forecast_variance", "gates_waiting",
                     "gate_wait_days", "contract_amount", "due_amount", "overdue_amount", "cash_30", "cash_60",
-                    "cash_90"]
+                    "cash_90", "cadence_adherence", "cadence_missed", "risk_level", "risk_count"]
 
 
 def portfolio_rows(odoo: OdooExecutor, domain: list[Any] | None = None) -> list[dict[str, Any]]:

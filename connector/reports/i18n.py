@@ -245,6 +245,8 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
     "col.pm": ("Project manager", "專案經理", "项目经理"),
     "col.variance": ("Variance", "差異", "差异"),
     "col.gates_waiting": ("Sign-offs waiting", "待簽核", "待签字"),
+    "col.risk_level": ("Risk", "風險", "风险"),
+    "fact.high_risk": ("Projects at high risk", "高風險專案", "高风险项目"),
     "col.currency": ("Currency", "幣別", "币种"),
     "col.overdue": ("Overdue", "逾期", "逾期"),
     "col.due_now": ("Due now", "已到期", "已到期"),

@@ -48,6 +48,10 @@ class PortfolioProject(_Row):
     cash_30: float
     cash_60: float
     cash_90: float
+    cadence_adherence: float | None = Field(default=None, description="percent of cadence periods kept on time")
+    cadence_missed: int = 0
+    risk_level: str = Field(default="none", description="none / medium / high, as the addon ranks its risks")
+    risks: int = 0
 
 
 class MoneyTotal(_Row):
@@ -69,6 +73,7 @@ class PortfolioReport(_Row):
     forecast: float
     variance: float
     over_budget: int = Field(description="projects whose forecast exceeds their budget")
+    high_risk: int = Field(default=0, description="projects the addon ranks at high risk")
     gates_waiting: int
     oldest_wait: int | None
     money: list[MoneyTotal] = Field(description="money totals per currency (never added across currencies)")
@@ -92,6 +97,9 @@ def _project(row: dict[str, Any]) -> PortfolioProject:
         gate_wait_days=int(row["gate_wait_days"]) if row["gate_wait_days"] not in (None, False) else None,
         due=num("due_amount"), overdue=num("overdue_amount"), cash_30=num("cash_30"), cash_60=num("cash_60"),
         cash_90=num("cash_90"),
+        cadence_adherence=num("cadence_adherence") if "cadence_adherence" in row else None,
+        cadence_missed=int(row.get("cadence_missed") or 0), risk_level=str(row.get("risk_level") or "none"),
+        risks=int(row.get("risk_count") or 0),
     )
 
 
@@ -116,12 +124,16 @@ def build_portfolio(projects: list[PortfolioProject], as_of: date, lang: str) ->
         spent=sum(p.spent for p in ordered), forecast=sum(p.forecast for p in ordered),
         variance=sum(p.variance for p in ordered),
         over_budget=sum(1 for p in ordered if p.variance > EPSILON_DAYS),
+        high_risk=sum(1 for p in ordered if p.risk_level == "high"),
         gates_waiting=sum(p.gates_waiting for p in ordered), oldest_wait=max(waits) if waits else None,
         money=[MoneyTotal(currency=cur, **sums) for cur, sums in sorted(money.items(), key=lambda i: i[0] or "")],
     )
 
 
 # --- the document --------------------------------------------------------------------------------------
+RISK_STYLE = {"high": "bad", "medium": "warn", "none": "ok"}
+
+
 def _variance(value: float) -> C:
     over = value > EPSILON_DAYS
     return C(f"{'+' if over else ''}{fmt_days(value)}", "bad" if over else None)
@@ -135,6 +147,7 @@ def portfolio_document(rep: PortfolioReport, *, today: date, with_chart: bool = 
         (t(lang, "fact.portfolio_man_days"), cell(f"{fmt_days(rep.budget)} / {fmt_days(rep.spent)} / "
                                                   f"{fmt_days(rep.forecast)}")),
         (t(lang, "fact.over_budget"), cell(str(rep.over_budget), "bad" if rep.over_budget else "ok")),
+        (t(lang, "fact.high_risk"), cell(str(rep.high_risk), "bad" if rep.high_risk else "ok")),
         (t(lang, "fact.gates_waiting"), cell(
             t(lang, "gates_waiting", count=rep.gates_waiting, days=rep.oldest_wait) if rep.oldest_wait is not None
             else "0", "warn" if rep.gates_waiting else None)),
@@ -165,15 +178,21 @@ def _man_day_table(rep: PortfolioReport) -> Table:
     rows = [[C(p.name), C(p.customer or "—"), C(p.manager or "—"), C(p.phase or "—", None if p.phase else "muted"),
              C(fmt_days(p.budget)), C(fmt_days(p.spent)), C(fmt_days(p.forecast)), _variance(p.variance),
              C(t(lang, "gates_waiting", count=p.gates_waiting, days=p.gate_wait_days) if p.gates_waiting else "—",
-               "warn" if p.gates_waiting else "muted")]
+               "warn" if p.gates_waiting else "muted"),
+             C(f"{p.cadence_adherence:.0f}%" if p.cadence_adherence is not None else "—",
+               "warn" if p.cadence_missed else None),
+             C(t(lang, f"severity.{p.risk_level}") if p.risk_level in ("high", "medium") else "—",
+               RISK_STYLE.get(p.risk_level))]
             for p in rep.projects]
     total = [C(t(lang, "col.total")), C(""), C(""), C(""), C(fmt_days(rep.budget)), C(fmt_days(rep.spent)),
-             C(fmt_days(rep.forecast)), _variance(rep.variance), C(str(rep.gates_waiting))]
+             C(fmt_days(rep.forecast)), _variance(rep.variance), C(str(rep.gates_waiting)), C(""),
+             C(str(rep.high_risk))]
     return Table([Column(t(lang, "col.project"), weight=2.0), Column(t(lang, "col.customer"), weight=1.6),
                   Column(t(lang, "col.pm"), weight=1.1), Column(t(lang, "col.phase"), weight=1.4),
                   Column(t(lang, "col.budget"), "right"), Column(t(lang, "col.spent"), "right"),
                   Column(t(lang, "col.forecast"), "right"), Column(t(lang, "col.variance"), "right"),
-                  Column(t(lang, "col.gates_waiting"), weight=2.0)], rows, total=total,
+                  Column(t(lang, "col.gates_waiting"), weight=2.0), Column(t(lang, "col.adherence"), "right"),
+                  Column(t(lang, "col.risk_level"))], rows, total=total,
                  empty=t(lang, "no_projects"))
 
 

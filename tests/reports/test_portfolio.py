@@ -18,21 +18,24 @@ from tests.reports.fake_odoo import FakeOdoo
 
 def row(pid: int, name: str, customer: str, budget: float, spent: float, forecast: float, *, currency: str = "TWD",
         gates: int = 0, wait: int | bool = False, due: float = 0.0, overdue: float = 0.0,
-        cash: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> dict[str, Any]:
+        cash: tuple[float, float, float] = (0.0, 0.0, 0.0), adherence: float = 100.0, missed: int = 0,
+        risk: str = "none", risks: int = 0) -> dict[str, Any]:
     """One erp.portfolio row as Odoo's search_read answers it (many2one as [id, name], empty as False)."""
     return {"id": pid, "project_id": [pid, name], "partner_id": [100 + pid, customer], "user_id": [7, "張經理"],
             "currency_id": [1 if currency == "TWD" else 2, currency], "size": "medium", "industry": "distribution",
             "current_phase_id": [1000 + pid, "Business survey"], "budget_man_days": budget, "spent_man_days": spent,
             "forecast_man_days": forecast, "forecast_variance": forecast - budget, "gates_waiting": gates,
             "gate_wait_days": wait, "contract_amount": 1_000_000.0, "due_amount": due, "overdue_amount": overdue,
-            "cash_30": cash[0], "cash_60": cash[1], "cash_90": cash[2]}
+            "cash_30": cash[0], "cash_60": cash[1], "cash_90": cash[2], "cadence_adherence": adherence,
+            "cadence_missed": missed, "risk_level": risk, "risk_count": risks}
 
 
 def three_projects() -> list[dict[str, Any]]:
     return [
         row(1, "Acme ERP", "宏達精密工業", 45, 18.5, 74.5, gates=1, wait=25, due=300_000, overdue=300_000,
-            cash=(0, 150_000, 150_000)),
-        row(2, "Beta ERP", "Beta Foods", 100, 20, 90, cash=(200_000, 200_000, 500_000)),
+            cash=(0, 150_000, 150_000), adherence=50.0, missed=2, risk="high", risks=2),
+        row(2, "Beta ERP", "Beta Foods", 100, 20, 90, cash=(200_000, 200_000, 500_000), risk="medium", risks=1,
+            adherence=75.0, missed=1),
         row(3, "Gamma ERP", "Gamma Tools", 60, 62, 62, gates=2, wait=3, due=50_000),
     ]
 
@@ -107,3 +110,15 @@ def test_an_addon_without_the_portfolio_is_named(runner: CliRunner, services: An
     result = runner.invoke(cli, ["report", "portfolio"])
     assert result.exit_code == 2
     assert "no portfolio (erp.portfolio)" in result.output and "odoo-bin -u erp_playbook" in result.output
+
+
+def test_each_project_shows_its_cadence_adherence_and_the_addons_risk_level() -> None:
+    rep = build_portfolio(read_portfolio(fake(three_projects())), AS_OF, "zh_TW")
+    assert rep.high_risk == 1
+    acme = next(p for p in rep.projects if p.name == "Acme ERP")
+    assert (acme.cadence_adherence, acme.cadence_missed, acme.risk_level, acme.risks) == (50.0, 2, "high", 2)
+    text = render_markdown(portfolio_document(rep, today=AS_OF, with_chart=False))
+    assert "- 高風險專案: **1**" in text
+    assert "| 1 個，最久已等 25 天 | 50% | **高** |" in text  # Acme: half its periods kept, high
+    assert "| — | 75% | 注意 |" in text  # Beta: one period missed, medium (the weekly report's "watch")
+    assert "| 2 個，最久已等 3 天 | 100% | — |" in text  # Gamma: nothing at risk

@@ -24,6 +24,9 @@ ON_TIME, LATE, MISSED, OPEN = "on_time", "late", "missed", "open"
 STATUSES = (ON_TIME, LATE, MISSED, OPEN)
 DECIDED = (ON_TIME, LATE, MISSED)
 # Grace days by frequency when the cadence names none.
+# Periods missed in all before a cadence whose last period was missed is a high risk, not a medium one (the
+# portfolio's risk level; the weekly report ranks it the same, pinned by tests/test_addon_contract.py).
+MISSED_HIGH = 2
 DEFAULT_GRACE = {"weekly": 2, "monthly": 5, "per_phase": 7, "per_visit": 0}
 FRIDAY = 4
 

@@ -11,10 +11,13 @@ payment rule (``SETTLED_PAYMENT_STATES``); the overdue amount is the project's o
 tests/test_portfolio.py pins every figure to the project's computed fields on one fixture.
 """
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
+
+from .erp_acceptance import context_today
 
 from .erp_payment_milestone import SETTLED_PAYMENT_STATES
 
+RISK_LEVELS = [("none", "None"), ("medium", "Medium"), ("high", "High")]
 CASH_WINDOWS = (30, 60, 90)  # days ahead; each window counts from today (60 includes the first 30)
 _SETTLED_SQL = ", ".join(f"'{state}'" for state in SETTLED_PAYMENT_STATES)
 
@@ -70,6 +73,25 @@ class ErpPortfolio(models.Model):
     overdue_amount = fields.Monetary(
         string="Overdue", compute="_compute_overdue", help="The payment rule's overdue milestones (unpaid amounts)."
     )
+
+    # On the context date ``today``, computed per row like the overdue amount (date-dependent: list only, no pivot).
+    cadence_adherence = fields.Float(
+        string="Cadence Adherence (%)", compute="_compute_rhythm_and_risk", digits=(16, 0),
+        help="The project's cadences kept on time, of the periods decided so far (the cadence rule).",
+    )
+    cadence_missed = fields.Integer(string="Cadence Periods Missed", compute="_compute_rhythm_and_risk")
+    risk_level = fields.Selection(RISK_LEVELS, compute="_compute_rhythm_and_risk")
+    risk_count = fields.Integer(string="Risks", compute="_compute_rhythm_and_risk")
+
+    @api.depends_context("today")
+    def _compute_rhythm_and_risk(self):
+        today = context_today(self)
+        projects = self.env["project.project"].sudo().with_context(today=today)
+        for row in self:
+            project = projects.browse(row.project_id.id)
+            row.cadence_adherence = project.erp_cadence_adherence
+            row.cadence_missed = project.erp_cadence_missed
+            row.risk_level, row.risk_count = project._erp_risk_level(today)
 
     def _compute_overdue(self):
         # The view shows every implementation project to a manager: read the figure as the view does, unfiltered.
@@ -159,3 +181,4 @@ SELECT p.id AS id, p.id AS project_id, p.partner_id, p.user_id, p.company_id,
   LEFT JOIN gates g ON g.project_id = pr.id
   LEFT JOIN money mo ON mo.project_id = pr.id
 """
+

@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
+from . import cadence_rule as rule
 from .erp_acceptance import context_today
 from .erp_change_request import UNFUNDED_STATES
 from .erp_project_phase import RELEASED_SIGNOFF_STATES
@@ -200,6 +201,21 @@ class ProjectProject(models.Model):
             )
             add("unfunded_scope", message)
         return risks
+
+    def _erp_risk_level(self, today):
+        """The project's risk level as Odoo sees it, and how many risks make it: ``high`` when the status report
+        lists a risk (every one it lists is high) or a cadence whose last period was missed has missed
+        ``MISSED_HIGH`` periods in all; ``medium`` when a cadence's last period was missed; else ``none``. The
+        weekly report ranks these risks the same way; its risks from the register and the sync come on top."""
+        self.ensure_one()
+        risks = len(self._erp_status_risks(today))
+        cadences = self.sudo().erp_cadence_ids.with_context(today=today)
+        slipping = cadences.filtered(lambda c: c.last_status == rule.MISSED)
+        if risks or any(c.missed_count >= rule.MISSED_HIGH for c in slipping):
+            level = "high"
+        else:
+            level = "medium" if slipping else "none"
+        return level, risks + len(slipping)
 
     # -- sending ---------------------------------------------------------------------------------------------
     def _erp_status_recipients_by_lang(self):

@@ -1,6 +1,6 @@
 # Copyright 2025 erp-playbook contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import fields
 from odoo.tests import tagged
@@ -126,6 +126,31 @@ class TestPortfolio(ErpPlaybookCase):
         self.assertEqual(set(by_size), {"medium", "small"})
         self.assertAlmostEqual(by_size["medium"], 70.0)
         self.assertAlmostEqual(by_size["small"], 20.0)
+
+    def test_adherence_and_risk_level_are_the_projects(self):
+        meeting = self.project.erp_cadence_ids.filtered(lambda c: c.key == "weekly_meeting")
+        meeting.date_start = date(2026, 11, 9)  # W46 due Friday 13th, missed from Monday 16th (2 days of grace)
+
+        def row_on(day):
+            return self.env["erp.portfolio"].with_context(today=day).search([("project_id", "=", self.project.id)])
+
+        # Wednesday of W46: nothing decided yet, nothing at risk.
+        row = row_on(date(2026, 11, 11))
+        self.assertEqual((row.risk_level, row.risk_count, row.cadence_missed), ("none", 0, 0))
+        # Wednesday of W47: W46 missed, once: medium.
+        row = row_on(date(2026, 11, 18))
+        project = self.project.with_context(today=date(2026, 11, 18))
+        self.assertEqual((row.cadence_adherence, row.cadence_missed), (project.erp_cadence_adherence, 1))
+        self.assertEqual((row.risk_level, row.risk_count), ("medium", 1))
+        # Wednesday of W48: W46 and W47 missed: high.
+        self.assertEqual(row_on(date(2026, 11, 25)).risk_level, "high")
+        # A meeting in W48 keeps it, but two periods stay missed; then an overdue payment (a status report risk).
+        self.env["erp.meeting"].create({"project_id": self.project.id, "date": date(2026, 11, 23)})
+        row = row_on(date(2026, 12, 2))
+        self.assertEqual((row.risk_level, row.cadence_missed), ("none", 2), "the last period was kept")
+        self.project.erp_contract_date = date(2026, 10, 1)  # pay_signing: due then, overdue after 30 days
+        row = row_on(date(2026, 12, 2))
+        self.assertEqual((row.risk_level, row.risk_count), ("high", 1))
 
     def test_consultants_cannot_open_the_portfolio(self):
         self.assertTrue(self.env["erp.portfolio"].with_user(self.manager).search([]))
