@@ -15,6 +15,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from . import cadence_rule as rule
+from .erp_acceptance import context_today
 
 FREQUENCIES = [("weekly", "Weekly"), ("per_phase", "Per Phase"), ("per_visit", "Per Visit"), ("monthly", "Monthly")]
 STATUS_SELECTION = [
@@ -24,12 +25,6 @@ STATUS_SELECTION = [
     (rule.OPEN, "Open"),
 ]
 INTERNAL = "erp_playbook.group_erp_user"
-
-
-def _today(env):
-    """The context date ``today`` (a date or ISO string; reports pass their date), else the user's today."""
-    today = env.context.get("today")
-    return fields.Date.to_date(today) if today else fields.Date.context_today(env.user)
 
 
 class ErpPlaybookCadence(models.Model):
@@ -155,7 +150,7 @@ class ErpCadence(models.Model):
 
     @api.depends_context("today")
     def _compute_adherence(self):
-        today = _today(self.env)
+        today = context_today(self)
         for cadence in self:
             statuses = cadence._erp_statuses(today)
             values = [s for _k, _d, _kept, s in statuses]
@@ -235,7 +230,7 @@ class ErpCadence(models.Model):
 
     def _erp_schedule(self):
         """Keep one open activity on the project for the next period due; close it once its period is kept."""
-        today = _today(self.env)
+        today = context_today(self)
         for cadence in self.sudo():
             key, due = cadence._erp_next_period(today)
             activity = cadence.activity_id.exists().filtered("active")  # a kept-done activity is archived
@@ -294,7 +289,7 @@ class MailActivity(models.Model):
         cadences = self.env["erp.cadence"].sudo().search([("activity_id", "in", self.ids)])
         periods = {c.id: (c.activity_period_key, c.activity_id) for c in cadences}
         result = super()._action_done(*args, **kwargs)
-        today = _today(self.env)
+        today = context_today(self)
         for cadence in cadences:
             key, _activity = periods[cadence.id]  # the activity itself is gone once done
             cadence.with_context(erp_cadence_closing=True)._erp_record(today, period_key=key)
@@ -327,7 +322,7 @@ class ProjectProject(models.Model):
 
     @api.depends_context("today")
     def _compute_erp_cadence_adherence(self):
-        today = _today(self.env)
+        today = context_today(self)
         for project in self:
             statuses = []
             for cadence in project.sudo().erp_cadence_ids:
