@@ -40,7 +40,8 @@ LINES = int(os.environ.get("BENCH_LINES", "1000000"))
 TARGET_SECONDS = 2.0
 LIST_FIELDS = ["project_id", "partner_id", "user_id", "size", "industry", "current_phase_id", "currency_id",
                "budget_man_days", "spent_man_days", "forecast_man_days", "forecast_variance", "gates_waiting",
-               "gate_wait_days", "due_amount", "overdue_amount", "cash_30", "cash_60", "cash_90"]
+               "gate_wait_days", "due_amount", "overdue_amount", "cash_30", "cash_60", "cash_90", "cadence_adherence",
+               "risk_level"]
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
 MEASURES = ["budget_man_days:sum", "spent_man_days:sum", "forecast_man_days:sum", "cash_90:sum"]
 
