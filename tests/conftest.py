@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -44,3 +44,14 @@ def services(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
         monkeypatch.setattr(App, "factories", replace(App.factories, **factories))
 
     return use
+
+
+@pytest.fixture(autouse=True)
+def _secrets_of_one_test() -> Iterator[None]:
+    """A real invocation is one process: the secrets a test's configuration registers for masking must not mask the
+    next test's output (a live test's password "nope" masked another test's project code "nope")."""
+    from connector import redact
+
+    before = redact.registered()
+    yield
+    redact._secrets.intersection_update(before)
