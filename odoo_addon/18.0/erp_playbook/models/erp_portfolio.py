@@ -77,7 +77,7 @@ class ErpPortfolio(models.Model):
     # On the context date ``today``, computed per row like the overdue amount (date-dependent: list only, no pivot).
     cadence_adherence = fields.Float(
         string="Cadence Adherence (%)", compute="_compute_rhythm_and_risk", digits=(16, 0),
-        help="The project's cadences kept on time, of the periods decided so far (the cadence rule).",
+        help="Periods kept (on time or late) of the periods decided so far, over every cadence of the project.",
     )
     cadence_missed = fields.Integer(string="Cadence Periods Missed", compute="_compute_rhythm_and_risk")
     risk_level = fields.Selection(RISK_LEVELS, compute="_compute_rhythm_and_risk")
@@ -86,9 +86,11 @@ class ErpPortfolio(models.Model):
     @api.depends_context("today")
     def _compute_rhythm_and_risk(self):
         today = context_today(self)
-        projects = self.env["project.project"].sudo().with_context(today=today)
+        # One recordset for every row, so the projects' fields are read for all of them at once.
+        projects = self.env["project.project"].sudo().with_context(today=today).browse(self.project_id.ids)
+        by_id = {project.id: project for project in projects}
         for row in self:
-            project = projects.browse(row.project_id.id)
+            project = by_id[row.project_id.id]
             row.cadence_adherence = project.erp_cadence_adherence
             row.cadence_missed = project.erp_cadence_missed
             row.risk_level, row.risk_count = project._erp_risk_level(today)
